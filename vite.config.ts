@@ -1,5 +1,5 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
 // Multi-threaded wasm needs SharedArrayBuffer, which needs cross-origin isolation.
@@ -8,11 +8,26 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-export default defineConfig({
-  plugins: [react()],
+// In the browser the lab uses onnxruntime-web's /webgpu build (native WebGPU EP + wasm). The default
+// build's JSEP WebGPU EP gave wrong logits for the demo model in 1.30.0 (top-1 probability 0.32 vs
+// 0.38 on wasm) while the native EP matches wasm; maintainers point to the native EP for such
+// mismatches (microsoft/onnxruntime#24070). Node (Vitest, mode 'test'; the CLI) keeps the node build.
+function browserOrt(mode: string): Plugin {
+  return {
+    name: 'evop:onnxruntime-web-webgpu',
+    enforce: 'pre',
+    resolveId(id, importer) {
+      if (mode === 'test' || id !== 'onnxruntime-web') return null;
+      return this.resolve('onnxruntime-web/webgpu', importer, { skipSelf: true });
+    },
+  };
+}
+
+export default defineConfig(({ mode }) => ({
+  plugins: [react(), browserOrt(mode)],
   server: { headers: isolation },
   preview: { headers: isolation },
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [browserOrt(mode)] },
   // onnxruntime-web loads its own .mjs/.wasm at run time; pre-bundling breaks those URLs.
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
@@ -25,4 +40,4 @@ export default defineConfig({
     fileParallelism: true,
     maxWorkers: 2,
   },
-});
+}));

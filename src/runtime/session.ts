@@ -1,0 +1,68 @@
+import * as ort from 'onnxruntime-web';
+import { planDecoderFeeds, type FeedPlan, type InputSpec } from '../core/evaluate/decoder-feeds';
+
+import type { Backend } from '../core/env/backend';
+
+export type { Backend };
+
+export interface SessionHandle {
+  readonly session: ort.InferenceSession;
+  readonly backend: Backend;
+}
+
+export async function createSession(bytes: Uint8Array, backend: Backend): Promise<SessionHandle> {
+  const session = await ort.InferenceSession.create(bytes, {
+    executionProviders: [backend],
+    graphOptimizationLevel: 'all',
+    // ORT warns (on console.error) that shape ops run on the CPU under WebGPU: expected, not actionable.
+    logSeverityLevel: 3,
+  });
+  return { session, backend };
+}
+
+export function inputSpecs(session: ort.InferenceSession): InputSpec[] {
+  return session.inputMetadata.map((m) =>
+    m.isTensor ? { name: m.name, type: m.type, shape: m.shape } : { name: m.name, type: 'non-tensor', shape: [] },
+  );
+}
+
+function tensorFor(plan: FeedPlan, ids: readonly number[]): ort.Tensor {
+  const size = plan.dims.reduce((a, b) => a * b, 1);
+  const n = ids.length;
+  const fill = (f: (i: number) => number): number[] => Array.from({ length: size }, (_, i) => f(i % n));
+  const values =
+    plan.kind === 'input_ids' ? fill((i) => ids[i] as number) : plan.kind === 'position_ids' ? fill((i) => i) : fill(() => 1);
+  switch (plan.dtype) {
+    case 'int64':
+      if (plan.kind === 'past') return new ort.Tensor('int64', new BigInt64Array(size), plan.dims);
+      return new ort.Tensor('int64', BigInt64Array.from(values, BigInt), plan.dims);
+    case 'int32':
+      if (plan.kind === 'past') return new ort.Tensor('int32', new Int32Array(size), plan.dims);
+      return new ort.Tensor('int32', Int32Array.from(values), plan.dims);
+    case 'float32':
+      return new ort.Tensor('float32', new Float32Array(size), plan.dims);
+    case 'float16':
+      return new ort.Tensor('float16', new Uint16Array(size), plan.dims);
+  }
+}
+
+/** Logits of the last position for one sequence of token ids (a full forward pass, no cache). */
+export async function lastTokenLogits(handle: SessionHandle, ids: readonly number[]): Promise<Float32Array> {
+  if (ids.length === 0) throw new RangeError('Type at least one token of prompt.');
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const plan of planDecoderFeeds(inputSpecs(handle.session), 1, ids.length)) {
+    feeds[plan.name] = tensorFor(plan, ids);
+  }
+  const name = handle.session.outputNames.includes('logits') ? 'logits' : handle.session.outputNames[0];
+  if (!name) throw new Error('The model has no outputs.');
+  const out = await handle.session.run(feeds, [name]);
+  const logits = out[name];
+  if (!logits) throw new Error(`The model did not return "${name}".`);
+  try {
+    const data = (await logits.getData()) as Float32Array;
+    const vocab = logits.dims[logits.dims.length - 1] as number;
+    return data.slice(data.length - vocab);
+  } finally {
+    logits.dispose();
+  }
+}

@@ -1,0 +1,52 @@
+import type { StateCreator } from 'zustand';
+import { Comlink, spawnModelWorker, type ModelClient } from '../bridge/model-client';
+import type { LoadedModel, LoadProgress, Prediction, WorkerError } from '../../workers/evaluate-api';
+import type { LabState } from './index';
+
+export const DEMO_MODEL = {
+  modelUrl: new URL('models/demo/model.onnx', document.baseURI).href,
+  tokenizerUrl: new URL('models/demo/tokenizer.json', document.baseURI).href,
+  tokenizerConfigUrl: new URL('models/demo/tokenizer_config.json', document.baseURI).href,
+};
+
+export type ModelStatus =
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'loading'; readonly progress: LoadProgress | null }
+  | { readonly kind: 'ready'; readonly model: LoadedModel }
+  | { readonly kind: 'error'; readonly error: WorkerError };
+
+export interface ModelSlice {
+  model: ModelStatus;
+  prediction: Prediction | null;
+  predicting: boolean;
+  predictionError: WorkerError | null;
+  loadDemo(): Promise<void>;
+  predict(prompt: string): Promise<void>;
+}
+
+let client: ModelClient | undefined;
+
+export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set, get) => ({
+  model: { kind: 'empty' },
+  prediction: null,
+  predicting: false,
+  predictionError: null,
+  async loadDemo() {
+    const choice = get().backendChoice;
+    if (!choice) return;
+    client ??= spawnModelWorker();
+    set({ model: { kind: 'loading', progress: null }, prediction: null, predictionError: null });
+    const res = await client.api.loadModel(
+      DEMO_MODEL,
+      choice.backend,
+      Comlink.proxy((p: LoadProgress) => set({ model: { kind: 'loading', progress: p } })),
+    );
+    set({ model: res.ok ? { kind: 'ready', model: res.value } : { kind: 'error', error: res.error } });
+  },
+  async predict(prompt) {
+    if (!client || get().model.kind !== 'ready') return;
+    set({ predicting: true, predictionError: null });
+    const res = await client.api.predictNext(prompt, 5);
+    set(res.ok ? { predicting: false, prediction: res.value } : { predicting: false, predictionError: res.error });
+  },
+});
