@@ -1,4 +1,5 @@
 import type { Backend } from '../src/core/env/backend';
+import type { EvalRequest, EvalResult } from '../src/core/evaluate/evaluator';
 
 /** Progress of a long worker call; one discriminated union so the UI handles every case. */
 export type LoadProgress =
@@ -6,7 +7,22 @@ export type LoadProgress =
   | { readonly type: 'session'; readonly backend: Backend }
   | { readonly type: 'ready'; readonly backend: Backend; readonly ms: number };
 
-export type WorkerErrorCode = 'download-failed' | 'session-failed' | 'bad-tokenizer' | 'not-loaded' | 'bad-input' | 'internal';
+export type CalibrationProgress =
+  | { readonly type: 'corpus'; readonly loaded: number; readonly total: number }
+  | { readonly type: 'tokenize'; readonly windows: number }
+  | { readonly type: 'split'; readonly blocks: number }
+  | { readonly type: 'ready'; readonly windows: number; readonly seqLen: number; readonly ms: number };
+
+export type WorkerErrorCode =
+  | 'download-failed'
+  | 'session-failed'
+  | 'bad-tokenizer'
+  | 'bad-model'
+  | 'not-loaded'
+  | 'no-calibration'
+  | 'bad-input'
+  | 'cancelled'
+  | 'internal';
 
 export interface WorkerError {
   readonly code: WorkerErrorCode;
@@ -28,6 +44,9 @@ export interface LoadedModel {
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
   readonly vocabSize: number;
+  readonly blocks: number;
+  readonly architecture: string;
+  readonly fingerprint: string;
   readonly ms: number;
 }
 
@@ -38,3 +57,28 @@ export interface Prediction {
   readonly ms: number;
   readonly backend: Backend;
 }
+
+/** The built-in calibration set: windows cut from the corpus pools, then sampled with a seed. */
+export interface BuiltInCalibrationRequest {
+  /** Base URL of public/corpus/ (index.json and the pool files). */
+  readonly corpusUrl: string;
+  readonly samples: number;
+  readonly seqLen: number;
+  readonly seed: number;
+}
+
+export interface CalibrationInfo {
+  readonly windows: number;
+  readonly seqLen: number;
+  readonly tokens: number;
+  /** Windows per domain. */
+  readonly domains: Readonly<Record<string, number>>;
+}
+
+export interface EvaluateProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly result: EvalResult;
+}
+
+export type { EvalRequest, EvalResult };

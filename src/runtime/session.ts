@@ -10,12 +10,24 @@ export interface SessionHandle {
   readonly backend: Backend;
 }
 
-export async function createSession(bytes: Uint8Array, backend: Backend): Promise<SessionHandle> {
+export interface CreateSessionOptions {
+  readonly externalData?: { path: string; data: Uint8Array }[];
+  /** Keep outputs on the GPU (WebGPU only): hidden states passed from block to block. */
+  readonly keepOutputsOnDevice?: boolean;
+}
+
+export async function createSession(
+  bytes: Uint8Array,
+  backend: Backend,
+  options: CreateSessionOptions = {},
+): Promise<SessionHandle> {
   const session = await ort.InferenceSession.create(bytes, {
     executionProviders: [backend],
     graphOptimizationLevel: 'all',
     // ORT warns (on console.error) that shape ops run on the CPU under WebGPU: expected, not actionable.
     logSeverityLevel: 3,
+    ...(options.externalData ? { externalData: options.externalData } : {}),
+    ...(options.keepOutputsOnDevice && backend === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
   });
   return { session, backend };
 }
@@ -26,12 +38,18 @@ export function inputSpecs(session: ort.InferenceSession): InputSpec[] {
   );
 }
 
-function tensorFor(plan: FeedPlan, ids: readonly number[]): ort.Tensor {
+/** A feed tensor for a batch of equal-length windows of token ids. */
+export function tensorFor(plan: FeedPlan, windows: readonly (readonly number[])[]): ort.Tensor {
   const size = plan.dims.reduce((a, b) => a * b, 1);
-  const n = ids.length;
-  const fill = (f: (i: number) => number): number[] => Array.from({ length: size }, (_, i) => f(i % n));
+  const seq = windows[0]?.length ?? 0;
+  const fill = (f: (w: number, t: number) => number): number[] =>
+    Array.from({ length: size }, (_, i) => f(Math.floor(i / seq), i % seq));
   const values =
-    plan.kind === 'input_ids' ? fill((i) => ids[i] as number) : plan.kind === 'position_ids' ? fill((i) => i) : fill(() => 1);
+    plan.kind === 'input_ids'
+      ? fill((w, t) => windows[w]?.[t] as number)
+      : plan.kind === 'position_ids'
+        ? fill((_, t) => t)
+        : fill(() => 1);
   switch (plan.dtype) {
     case 'int64':
       if (plan.kind === 'past') return new ort.Tensor('int64', new BigInt64Array(size), plan.dims);
@@ -46,12 +64,33 @@ function tensorFor(plan: FeedPlan, ids: readonly number[]): ort.Tensor {
   }
 }
 
+/** Full logits [batch, seq, vocab] for a batch of equal-length windows (no cache). */
+export async function windowLogits(
+  handle: SessionHandle,
+  windows: readonly (readonly number[])[],
+): Promise<{ data: Float32Array; vocab: number }> {
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const plan of planDecoderFeeds(inputSpecs(handle.session), windows.length, windows[0]?.length ?? 0)) {
+    feeds[plan.name] = tensorFor(plan, windows);
+  }
+  const name = handle.session.outputNames.includes('logits') ? 'logits' : handle.session.outputNames[0];
+  if (!name) throw new Error('The model has no outputs.');
+  const out = await handle.session.run(feeds, [name]);
+  const logits = out[name];
+  if (!logits) throw new Error(`The model did not return "${name}".`);
+  try {
+    return { data: (await logits.getData()) as Float32Array, vocab: logits.dims[logits.dims.length - 1] as number };
+  } finally {
+    logits.dispose();
+  }
+}
+
 /** Logits of the last position for one sequence of token ids (a full forward pass, no cache). */
 export async function lastTokenLogits(handle: SessionHandle, ids: readonly number[]): Promise<Float32Array> {
   if (ids.length === 0) throw new RangeError('Type at least one token of prompt.');
   const feeds: Record<string, ort.Tensor> = {};
   for (const plan of planDecoderFeeds(inputSpecs(handle.session), 1, ids.length)) {
-    feeds[plan.name] = tensorFor(plan, ids);
+    feeds[plan.name] = tensorFor(plan, [ids]);
   }
   const name = handle.session.outputNames.includes('logits') ? 'logits' : handle.session.outputNames[0];
   if (!name) throw new Error('The model has no outputs.');
