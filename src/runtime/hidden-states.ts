@@ -1,4 +1,4 @@
-import type * as ort from 'onnxruntime-web';
+import type * as OrtTypes from 'onnxruntime-web';
 import { createBlockInfluenceAccumulator } from '../core/search/shortgpt';
 import { readHidden, type SplitRunner } from './split-runner';
 import { yieldToEventLoop } from './yield';
@@ -20,7 +20,7 @@ export async function embedWindows(
     options.signal?.throwIfAborted();
     const ws = windows.slice(w, w + chunk);
     const { pool, hidden } = await runner.begin(ws);
-    let h: ort.Tensor = hidden;
+    let h: OrtTypes.Tensor = hidden;
     try {
       for (let b = 0; b <= block; b++) {
         const next = await runner.block(b, pool, h);
@@ -61,7 +61,7 @@ export async function blockInfluence(
   for (let w = 0; w < windows.length; w += chunk) {
     options.signal?.throwIfAborted();
     const { pool, hidden } = await runner.begin(windows.slice(w, w + chunk));
-    let h: ort.Tensor = hidden;
+    let h: OrtTypes.Tensor = hidden;
     try {
       let input = await readHidden(h);
       acc ??= createBlockInfluenceAccumulator(runner.blocks, input.hidden);

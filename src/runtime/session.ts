@@ -1,4 +1,5 @@
-import * as ort from 'onnxruntime-web';
+import type * as OrtTypes from 'onnxruntime-web';
+import { ort, ortKind } from './ort';
 import { planDecoderFeeds, type FeedPlan, type InputSpec } from '../core/evaluate/decoder-feeds';
 
 import type { Backend } from '../core/env/backend';
@@ -6,7 +7,7 @@ import type { Backend } from '../core/env/backend';
 export type { Backend };
 
 export interface SessionHandle {
-  readonly session: ort.InferenceSession;
+  readonly session: OrtTypes.InferenceSession;
   readonly backend: Backend;
 }
 
@@ -21,8 +22,9 @@ export async function createSession(
   backend: Backend,
   options: CreateSessionOptions = {},
 ): Promise<SessionHandle> {
-  const session = await ort.InferenceSession.create(bytes, {
-    executionProviders: [backend],
+  const session = await ort().InferenceSession.create(bytes, {
+    // onnxruntime-node's CPU provider stands in for wasm when the CLI runs on it.
+    executionProviders: [ortKind() === 'node' ? 'cpu' : backend],
     graphOptimizationLevel: 'all',
     // ORT warns (on console.error) that shape ops run on the CPU under WebGPU: expected, not actionable.
     logSeverityLevel: 3,
@@ -32,14 +34,15 @@ export async function createSession(
   return { session, backend };
 }
 
-export function inputSpecs(session: ort.InferenceSession): InputSpec[] {
+export function inputSpecs(session: OrtTypes.InferenceSession): InputSpec[] {
   return session.inputMetadata.map((m) =>
     m.isTensor ? { name: m.name, type: m.type, shape: m.shape } : { name: m.name, type: 'non-tensor', shape: [] },
   );
 }
 
 /** A feed tensor for a batch of equal-length windows of token ids. */
-export function tensorFor(plan: FeedPlan, windows: readonly (readonly number[])[]): ort.Tensor {
+export function tensorFor(plan: FeedPlan, windows: readonly (readonly number[])[]): OrtTypes.Tensor {
+  const { Tensor } = ort();
   const size = plan.dims.reduce((a, b) => a * b, 1);
   const seq = windows[0]?.length ?? 0;
   const fill = (f: (w: number, t: number) => number): number[] =>
@@ -52,15 +55,15 @@ export function tensorFor(plan: FeedPlan, windows: readonly (readonly number[])[
         : fill(() => 1);
   switch (plan.dtype) {
     case 'int64':
-      if (plan.kind === 'past') return new ort.Tensor('int64', new BigInt64Array(size), plan.dims);
-      return new ort.Tensor('int64', BigInt64Array.from(values, BigInt), plan.dims);
+      if (plan.kind === 'past') return new Tensor('int64', new BigInt64Array(size), plan.dims);
+      return new Tensor('int64', BigInt64Array.from(values, BigInt), plan.dims);
     case 'int32':
-      if (plan.kind === 'past') return new ort.Tensor('int32', new Int32Array(size), plan.dims);
-      return new ort.Tensor('int32', Int32Array.from(values), plan.dims);
+      if (plan.kind === 'past') return new Tensor('int32', new Int32Array(size), plan.dims);
+      return new Tensor('int32', Int32Array.from(values), plan.dims);
     case 'float32':
-      return new ort.Tensor('float32', new Float32Array(size), plan.dims);
+      return new Tensor('float32', new Float32Array(size), plan.dims);
     case 'float16':
-      return new ort.Tensor('float16', new Uint16Array(size), plan.dims);
+      return new Tensor('float16', new Uint16Array(size), plan.dims);
   }
 }
 
@@ -69,7 +72,7 @@ export async function windowLogits(
   handle: SessionHandle,
   windows: readonly (readonly number[])[],
 ): Promise<{ data: Float32Array; vocab: number }> {
-  const feeds: Record<string, ort.Tensor> = {};
+  const feeds: Record<string, OrtTypes.Tensor> = {};
   for (const plan of planDecoderFeeds(inputSpecs(handle.session), windows.length, windows[0]?.length ?? 0)) {
     feeds[plan.name] = tensorFor(plan, windows);
   }
@@ -88,7 +91,7 @@ export async function windowLogits(
 /** Logits of the last position for one sequence of token ids (a full forward pass, no cache). */
 export async function lastTokenLogits(handle: SessionHandle, ids: readonly number[]): Promise<Float32Array> {
   if (ids.length === 0) throw new RangeError('Type at least one token of prompt.');
-  const feeds: Record<string, ort.Tensor> = {};
+  const feeds: Record<string, OrtTypes.Tensor> = {};
   for (const plan of planDecoderFeeds(inputSpecs(handle.session), 1, ids.length)) {
     feeds[plan.name] = tensorFor(plan, [ids]);
   }

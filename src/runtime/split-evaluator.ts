@@ -1,4 +1,4 @@
-import type * as ort from 'onnxruntime-web';
+import type * as OrtTypes from 'onnxruntime-web';
 import type { InspectedModel } from '../core/onnx';
 import { patternKey, type EvalRequest, type EvalResult, type EvaluateOptions, type Evaluator } from '../core/evaluate/evaluator';
 import { addNll, EMPTY_NLL, perplexity, type NllSum } from '../core/evaluate/nll';
@@ -46,11 +46,11 @@ export function createSplitEvaluator(
   const execute = async (
     plan: TriePlan,
     pool: FeedPool,
-    root: ort.Tensor,
+    root: OrtTypes.Tensor,
     onScore: (requests: readonly number[], n: NllSum) => void,
     signal?: AbortSignal,
   ) => {
-    const states = new Map<number, ort.Tensor>([[0, root]]);
+    const states = new Map<number, OrtTypes.Tensor>([[0, root]]);
     try {
       for (const step of plan.steps) {
         signal?.throwIfAborted();

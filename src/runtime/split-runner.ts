@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-web';
+import type * as OrtTypes from 'onnxruntime-web';
 import {
   emptyCacheDims,
   HIDDEN_IN,
@@ -16,6 +16,7 @@ import { planDecoderFeeds, type InputSpec } from '../core/evaluate/decoder-feeds
 import type { NllSum } from '../core/evaluate/nll';
 import type { Backend } from '../core/env/backend';
 import { sessionBytes } from './model-bytes';
+import { ort } from './ort';
 import { createSession, inputSpecs, tensorFor, type SessionHandle } from './session';
 
 export interface RunnerStats {
@@ -26,7 +27,7 @@ export interface RunnerStats {
 }
 
 /** The feeds of one chunk of windows: original inputs, labels, and (after the prologue) shared tensors. */
-export type FeedPool = Map<string, ort.Tensor>;
+export type FeedPool = Map<string, OrtTypes.Tensor>;
 
 /**
  * The model split once into prologue / block / epilogue sessions, created once per model and
@@ -38,11 +39,11 @@ export interface SplitRunner {
   readonly split: SplitModel;
   readonly stats: RunnerStats;
   /** Runs the prologue on a chunk of windows: the pool (with shared tensors) and the stream after the embedding. */
-  begin(windows: readonly (readonly number[])[]): Promise<{ pool: FeedPool; hidden: ort.Tensor }>;
+  begin(windows: readonly (readonly number[])[]): Promise<{ pool: FeedPool; hidden: OrtTypes.Tensor }>;
   /** Runs one block on the stream. */
-  block(b: number, pool: FeedPool, hidden: ort.Tensor): Promise<ort.Tensor>;
+  block(b: number, pool: FeedPool, hidden: OrtTypes.Tensor): Promise<OrtTypes.Tensor>;
   /** Runs the epilogue: summed NLL and token count of the chunk. */
-  score(pool: FeedPool, hidden: ort.Tensor): Promise<NllSum>;
+  score(pool: FeedPool, hidden: OrtTypes.Tensor): Promise<NllSum>;
   /** Frees the chunk's shared tensors. */
   end(pool: FeedPool): void;
   release(): Promise<void>;
@@ -70,8 +71,8 @@ export async function createSplitRunner(inspected: InspectedModel, backend: Back
 
   const stats: RunnerStats = { blockPasses: 0, prologuePasses: 0, epiloguePasses: 0 };
 
-  const run = async (h: SessionHandle, pool: FeedPool, hidden?: ort.Tensor) => {
-    const feeds: Record<string, ort.Tensor> = {};
+  const run = async (h: SessionHandle, pool: FeedPool, hidden?: OrtTypes.Tensor) => {
+    const feeds: Record<string, OrtTypes.Tensor> = {};
     for (const name of h.session.inputNames) {
       const t = name === HIDDEN_IN ? hidden : pool.get(name);
       if (!t) throw new Error(`No value for sub-model input "${name}".`);
@@ -92,7 +93,7 @@ export async function createSplitRunner(inspected: InspectedModel, backend: Back
         const declared = plan.kind === 'past' ? split.cacheInputs.get(plan.name) : undefined;
         pool.set(plan.name, tensorFor(declared ? { ...plan, dims: emptyCacheDims(declared, ws.length) } : plan, ws));
       }
-      pool.set(LABELS, new ort.Tensor('int64', BigInt64Array.from(ws.flat(), BigInt), [ws.length, seq]));
+      pool.set(LABELS, new (ort().Tensor)('int64', BigInt64Array.from(ws.flat(), BigInt), [ws.length, seq]));
       const out = await run(prologue, pool);
       stats.prologuePasses++;
       for (const name of split.shared) pool.set(name, out[name]!);
@@ -118,7 +119,7 @@ export async function createSplitRunner(inspected: InspectedModel, backend: Back
 }
 
 /** Reads a hidden-state tensor [batch, seq, hidden] to float32 (fp16 models are widened). */
-export async function readHidden(t: ort.Tensor): Promise<{ data: Float32Array; hidden: number }> {
+export async function readHidden(t: OrtTypes.Tensor): Promise<{ data: Float32Array; hidden: number }> {
   const raw = await t.getData();
   const hidden = t.dims[t.dims.length - 1] as number;
   if (raw instanceof Float32Array) return { data: raw, hidden };
