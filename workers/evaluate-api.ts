@@ -10,6 +10,7 @@ export type LoadProgress =
 export type CalibrationProgress =
   | { readonly type: 'corpus'; readonly loaded: number; readonly total: number }
   | { readonly type: 'tokenize'; readonly windows: number }
+  | { readonly type: 'embed'; readonly done: number; readonly total: number }
   | { readonly type: 'split'; readonly blocks: number }
   | { readonly type: 'ready'; readonly windows: number; readonly seqLen: number; readonly ms: number };
 
@@ -36,6 +37,8 @@ export interface ModelSource {
   readonly modelUrl: string;
   readonly tokenizerUrl: string;
   readonly tokenizerConfigUrl?: string;
+  /** The model's config.json, rewritten on export. */
+  readonly configUrl?: string;
 }
 
 export interface LoadedModel {
@@ -58,21 +61,60 @@ export interface Prediction {
   readonly backend: Backend;
 }
 
-/** The built-in calibration set: windows cut from the corpus pools, then sampled with a seed. */
+/** The built-in calibration set: candidate windows cut from the corpus pools, then chosen by CCDS or at random. */
 export interface BuiltInCalibrationRequest {
   /** Base URL of public/corpus/ (index.json and the pool files). */
   readonly corpusUrl: string;
+  readonly method: 'ccds' | 'random';
   readonly samples: number;
   readonly seqLen: number;
   readonly seed: number;
+  /** k-means clusters (CCDS); default `samples`. */
+  readonly clusters?: number;
+  /** Candidate windows embedded for CCDS (spread over the domains); bounds the embedding cost. */
+  readonly candidates?: number;
+  /** Block whose output embeds a window (CCDS); default the middle block. */
+  readonly block?: number;
+}
+
+export interface CalibrationPointInfo {
+  readonly x: number;
+  readonly y: number;
+  readonly cluster: number;
+  readonly chosen: boolean;
+  readonly domain: string;
 }
 
 export interface CalibrationInfo {
+  readonly method: 'ccds' | 'random';
+  readonly seed: number;
   readonly windows: number;
   readonly seqLen: number;
   readonly tokens: number;
+  readonly candidates: number;
   /** Windows per domain. */
   readonly domains: Readonly<Record<string, number>>;
+  /** Every candidate in the 2-D projection of its embedding, for the scatter plot. */
+  readonly points: readonly CalibrationPointInfo[];
+  readonly ms: number;
+}
+
+/** A pruned export: the .onnx (and data file), the rewritten config.json, ready to zip. */
+export interface PrunedFiles {
+  readonly drop: readonly number[];
+  readonly keep: readonly number[];
+  readonly onnxName: string;
+  readonly onnx: Uint8Array;
+  readonly dataName: string | null;
+  readonly data: Uint8Array | null;
+  readonly config: Record<string, unknown> | null;
+}
+
+export interface VerifyResult {
+  readonly ppl: number;
+  readonly nll: number;
+  readonly tokens: number;
+  readonly ms: number;
 }
 
 export interface EvaluateProgress {

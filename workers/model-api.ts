@@ -1,10 +1,15 @@
+import { transfer } from 'comlink';
 import type { Backend } from '../src/core/env/backend';
 import { poolWindows } from '../src/core/calib/built-in-set';
 import { parseCorpusIndex } from '../src/core/calib/corpus';
-import { randomSample } from '../src/core/calib/ccds';
+import { ccdsSample, defaultEmbeddingBlock, randomSample, type CalibrationSelection } from '../src/core/calib/ccds';
+import type { CandidateWindow } from '../src/core/calib/windows';
 import type { EvalRequest, EvalResult } from '../src/core/evaluate/evaluator';
 import { softmaxTopK } from '../src/core/evaluate/top-k';
-import { inspectModel, isOnnxError, type InspectedModel } from '../src/core/onnx';
+import { inspectModel, isOnnxError, pruneModel, type InspectedModel } from '../src/core/onnx';
+import { blockInfluence, embedWindows } from '../src/runtime/hidden-states';
+import { sessionBytes } from '../src/runtime/model-bytes';
+import { createWholeModelEvaluator } from '../src/runtime/whole-evaluator';
 import { loadTokenizer, TokenizerError, type TextTokenizer } from '../src/core/tokenize/tokenizer';
 import { fetchBytes } from '../src/runtime/fetch-bytes';
 import { createSession, lastTokenLogits, type SessionHandle } from '../src/runtime/session';
@@ -13,6 +18,8 @@ import { createSplitRunner, type SplitRunner } from '../src/runtime/split-runner
 import type {
   BuiltInCalibrationRequest,
   CalibrationInfo,
+  PrunedFiles,
+  VerifyResult,
   CalibrationProgress,
   EvaluateProgress,
   LoadedModel,
@@ -57,6 +64,8 @@ export function createModelApi() {
   let inspected: InspectedModel | undefined;
   let runner: SplitRunner | undefined;
   let evaluator: SplitEvaluator | undefined;
+  let windows: number[][] = [];
+  let config: Record<string, unknown> | null = null;
   let current: AbortController | undefined;
   // create() and run() on one session must never overlap (onnxruntime-web); serialise calls.
   let queue: Promise<unknown> = Promise.resolve();
@@ -82,6 +91,7 @@ export function createModelApi() {
     ): Promise<WorkerResult<LoadedModel>> {
       return serial(async () => {
         const t0 = now();
+        const cfg = source.configUrl ? await fetchJson(source.configUrl).catch(() => null) : null;
         const tok = await guard('download-failed', async () => {
           const [json, config] = await Promise.all([
             fetchJson(source.tokenizerUrl),
@@ -102,6 +112,7 @@ export function createModelApi() {
         if (!created.ok) return created;
         handle = created.value;
         tokenizer = tok.value;
+        config = cfg && typeof cfg === 'object' ? (cfg as Record<string, unknown>) : null;
         inspected = info.value;
         const ms = now() - t0;
         onProgress({ type: 'ready', backend, ms });
@@ -138,7 +149,7 @@ export function createModelApi() {
       });
     },
 
-    /** Builds the built-in calibration set and the split evaluator over it. */
+    /** Builds a calibration set from the built-in pools (CCDS or random) and the split evaluator over it. */
     async useBuiltInCalibration(
       req: BuiltInCalibrationRequest,
       onProgress: (p: CalibrationProgress) => void,
@@ -158,19 +169,92 @@ export function createModelApi() {
             files.push({ domain: d.domain, file: d.pool.file, text: await r.text() });
             onProgress({ type: 'corpus', loaded: files.length, total: index.domains.length });
           }
-          const candidates = poolWindows(files, tok, { seqLen: req.seqLen });
+          const candidates = spreadOverDomains(poolWindows(files, tok, { seqLen: req.seqLen }), req.candidates ?? 96);
           onProgress({ type: 'tokenize', windows: candidates.length });
-          const selection = randomSample(candidates, { samples: Math.min(req.samples, candidates.length), seed: req.seed });
-          const windows = selection.samples.map((s) => candidates[s.window]!.ids);
+          if (candidates.length < req.samples) {
+            throw new Error(`The pool gave only ${candidates.length} windows of ${req.seqLen} tokens; ask for fewer samples or shorter windows.`);
+          }
           if (!runner) {
             onProgress({ type: 'split', blocks: model.blocks.blocks.length });
             runner = await createSplitRunner(model, backend);
           }
+          let selection: CalibrationSelection;
+          if (req.method === 'ccds') {
+            const block = req.block ?? defaultEmbeddingBlock(runner.blocks);
+            const emb = await embedWindows(runner, candidates.map((c) => c.ids), block, {
+              onProgress: (done, total) => onProgress({ type: 'embed', done, total }),
+            });
+            selection = ccdsSample(candidates, emb, { samples: req.samples, clusters: req.clusters ?? req.samples, seed: req.seed });
+          } else {
+            selection = randomSample(candidates, { samples: req.samples, seed: req.seed });
+          }
+          windows = selection.samples.map((s) => candidates[s.window]!.ids);
           evaluator = createSplitEvaluator(runner, windows);
           const domains: Record<string, number> = {};
-          for (const s of selection.samples) domains[s.source.domain] = (domains[s.source.domain] ?? 0) + 1;
-          onProgress({ type: 'ready', windows: windows.length, seqLen: req.seqLen, ms: now() - t0 });
-          return { windows: windows.length, seqLen: req.seqLen, tokens: windows.length * (req.seqLen - 1), domains };
+          for (const smp of selection.samples) domains[smp.source.domain] = (domains[smp.source.domain] ?? 0) + 1;
+          const ms = now() - t0;
+          onProgress({ type: 'ready', windows: windows.length, seqLen: req.seqLen, ms });
+          return {
+            method: req.method,
+            seed: req.seed,
+            windows: windows.length,
+            seqLen: req.seqLen,
+            tokens: windows.length * (req.seqLen - 1),
+            candidates: candidates.length,
+            domains,
+            points: selection.points.map((p, i) => ({ ...p, domain: candidates[i]!.source.domain })),
+            ms,
+          };
+        });
+      });
+    },
+
+    /** ShortGPT's Block Influence of every block on the calibration set (one dense pass). */
+    async blockInfluence(): Promise<WorkerResult<number[]>> {
+      return serial(async () => {
+        const r = runner;
+        if (!r || windows.length === 0) return { ok: false, error: { code: 'no-calibration', message: 'Choose a calibration set first.' } };
+        return guard('internal', () => blockInfluence(r, windows));
+      });
+    },
+
+    /** The pruned model as files (transferred, not copied), with config.json rewritten. */
+    async exportPruned(drop: number[]): Promise<WorkerResult<PrunedFiles>> {
+      return serial(async () => {
+        const model = inspected;
+        if (!model) return { ok: false, error: { code: 'not-loaded', message: 'Load a model first.' } };
+        return guard('bad-input', async () => {
+          const pruned = pruneModel(model, drop, config ? { config } : {});
+          const bytes = await sessionBytes(pruned.files);
+          const files: PrunedFiles = {
+            drop: [...drop].sort((a, b) => a - b),
+            keep: pruned.result.keep,
+            onnxName: 'model.onnx',
+            onnx: bytes.onnx,
+            dataName: pruned.files.dataName,
+            data: bytes.externalData?.[0]?.data ?? null,
+            config: pruned.config,
+          };
+          // Hand the buffers over to the page instead of copying them.
+          return transfer(files, [files.onnx.buffer, ...(files.data ? [files.data.buffer] : [])] as Transferable[]);
+        });
+      });
+    },
+
+    /**
+     * Loads an exported .onnx in a fresh session and scores the calibration set with logits and
+     * log-softmax outside the graph: an independent check of what the search reported.
+     */
+    async verifyExport(onnx: Uint8Array): Promise<WorkerResult<VerifyResult>> {
+      return serial(async () => {
+        const h = handle;
+        if (!h || windows.length === 0) return { ok: false, error: { code: 'no-calibration', message: 'Choose a calibration set first.' } };
+        return guard('bad-model', async () => {
+          const t0 = now();
+          const exported = await inspectModel(onnx, { name: 'model.onnx' });
+          const whole = createWholeModelEvaluator(exported, windows, { backend: h.backend });
+          const [r] = await whole.evaluate([{ drop: [] }]);
+          return { ppl: r!.ppl, nll: r!.nll, tokens: r!.tokens, ms: now() - t0 };
         });
       });
     },
@@ -193,4 +277,17 @@ export function createModelApi() {
       current?.abort();
     },
   };
+}
+
+/** At most `max` candidates, the same number from every domain, spread evenly over each pool. */
+function spreadOverDomains(all: readonly CandidateWindow[], max: number): CandidateWindow[] {
+  const byDomain = new Map<string, CandidateWindow[]>();
+  for (const w of all) byDomain.set(w.source.domain, [...(byDomain.get(w.source.domain) ?? []), w]);
+  const per = Math.max(1, Math.floor(max / Math.max(1, byDomain.size)));
+  const out: CandidateWindow[] = [];
+  for (const list of byDomain.values()) {
+    const n = Math.min(per, list.length);
+    for (let i = 0; i < n; i++) out.push(list[Math.floor((i * list.length) / n)]!);
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
-import { Comlink, spawnModelWorker, type ModelClient } from '../bridge/model-client';
+import { Comlink } from '../bridge/model-client';
+import { workerClient } from './client';
 import type { LoadedModel, LoadProgress, Prediction, WorkerError } from '../../workers/evaluate-api';
 import type { LabState } from './index';
 
@@ -7,6 +8,7 @@ export const DEMO_MODEL = {
   modelUrl: new URL('models/demo/model.onnx', document.baseURI).href,
   tokenizerUrl: new URL('models/demo/tokenizer.json', document.baseURI).href,
   tokenizerConfigUrl: new URL('models/demo/tokenizer_config.json', document.baseURI).href,
+  configUrl: new URL('models/demo/config.json', document.baseURI).href,
 };
 
 export type ModelStatus =
@@ -24,8 +26,6 @@ export interface ModelSlice {
   predict(prompt: string): Promise<void>;
 }
 
-let client: ModelClient | undefined;
-
 export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set, get) => ({
   model: { kind: 'empty' },
   prediction: null,
@@ -34,19 +34,21 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
   async loadDemo() {
     const choice = get().backendChoice;
     if (!choice) return;
-    client ??= spawnModelWorker();
+    const client = workerClient();
     set({ model: { kind: 'loading', progress: null }, prediction: null, predictionError: null });
+    get().resetLab();
     const res = await client.api.loadModel(
       DEMO_MODEL,
       choice.backend,
       Comlink.proxy((p: LoadProgress) => set({ model: { kind: 'loading', progress: p } })),
     );
     set({ model: res.ok ? { kind: 'ready', model: res.value } : { kind: 'error', error: res.error } });
+    if (res.ok) await get().calibrate();
   },
   async predict(prompt) {
-    if (!client || get().model.kind !== 'ready') return;
+    if (get().model.kind !== 'ready') return;
     set({ predicting: true, predictionError: null });
-    const res = await client.api.predictNext(prompt, 5);
+    const res = await workerClient().api.predictNext(prompt, 5);
     set(res.ok ? { predicting: false, prediction: res.value } : { predicting: false, predictionError: res.error });
   },
 });
