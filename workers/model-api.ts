@@ -1,9 +1,8 @@
 import { transfer } from 'comlink';
 import type { Backend } from '../src/core/env/backend';
-import { poolWindows } from '../src/core/calib/built-in-set';
+import { builtInCandidates } from '../src/core/calib/built-in-set';
 import { parseCorpusIndex } from '../src/core/calib/corpus';
 import { ccdsSample, defaultEmbeddingBlock, randomSample, type CalibrationSelection } from '../src/core/calib/ccds';
-import type { CandidateWindow } from '../src/core/calib/windows';
 import type { EvalRequest, EvalResult } from '../src/core/evaluate/evaluator';
 import { softmaxTopK } from '../src/core/evaluate/top-k';
 import { inspectModel, isOnnxError, pruneModel, type InspectedModel } from '../src/core/onnx';
@@ -31,6 +30,9 @@ import type {
 } from './evaluate-api';
 
 const now = () => performance.now();
+
+/** Candidates embedded for CCDS in the browser: 16 per domain keeps the embedding pass to seconds. */
+export const DEFAULT_CANDIDATES = 96;
 
 function toWorkerError(e: unknown, code: WorkerError['code']): WorkerError {
   const err = e as Error & { code?: string };
@@ -159,6 +161,8 @@ export function createModelApi() {
         const model = inspected;
         if (!tok || !model || !handle) return { ok: false, error: { code: 'not-loaded', message: 'Load a model first.' } };
         const backend = handle.backend;
+        current = new AbortController();
+        const signal = current.signal;
         return guard('internal', async () => {
           const t0 = now();
           const index = parseCorpusIndex(await fetchJson(new URL('index.json', req.corpusUrl).href));
@@ -169,7 +173,7 @@ export function createModelApi() {
             files.push({ domain: d.domain, file: d.pool.file, text: await r.text() });
             onProgress({ type: 'corpus', loaded: files.length, total: index.domains.length });
           }
-          const candidates = spreadOverDomains(poolWindows(files, tok, { seqLen: req.seqLen }), req.candidates ?? 96);
+          const candidates = builtInCandidates(files, tok, { seqLen: req.seqLen, candidates: req.candidates ?? DEFAULT_CANDIDATES });
           onProgress({ type: 'tokenize', windows: candidates.length });
           if (candidates.length < req.samples) {
             throw new Error(`The pool gave only ${candidates.length} windows of ${req.seqLen} tokens; ask for fewer samples or shorter windows.`);
@@ -182,6 +186,7 @@ export function createModelApi() {
           if (req.method === 'ccds') {
             const block = req.block ?? defaultEmbeddingBlock(runner.blocks);
             const emb = await embedWindows(runner, candidates.map((c) => c.ids), block, {
+              signal,
               onProgress: (done, total) => onProgress({ type: 'embed', done, total }),
             });
             selection = ccdsSample(candidates, emb, { samples: req.samples, clusters: req.clusters ?? req.samples, seed: req.seed });
@@ -272,22 +277,9 @@ export function createModelApi() {
       });
     },
 
-    /** Aborts the running evaluation between two candidates; the worker stays usable. */
+    /** Aborts the running evaluation or calibration between two steps; the worker stays usable. */
     cancel(): void {
       current?.abort();
     },
   };
-}
-
-/** At most `max` candidates, the same number from every domain, spread evenly over each pool. */
-function spreadOverDomains(all: readonly CandidateWindow[], max: number): CandidateWindow[] {
-  const byDomain = new Map<string, CandidateWindow[]>();
-  for (const w of all) byDomain.set(w.source.domain, [...(byDomain.get(w.source.domain) ?? []), w]);
-  const per = Math.max(1, Math.floor(max / Math.max(1, byDomain.size)));
-  const out: CandidateWindow[] = [];
-  for (const list of byDomain.values()) {
-    const n = Math.min(per, list.length);
-    for (let i = 0; i < n; i++) out.push(list[Math.floor((i * list.length) / n)]!);
-  }
-  return out;
 }

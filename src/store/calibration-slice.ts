@@ -28,6 +28,8 @@ export interface CalibrationSlice {
   calibrate(): Promise<void>;
 }
 
+let calibrationRequest = 0;
+
 export const createCalibrationSlice: StateCreator<LabState, [], [], CalibrationSlice> = (set, get) => ({
   calibrationSettings: DEFAULT_CALIBRATION,
   calibration: { kind: 'none' },
@@ -38,11 +40,19 @@ export const createCalibrationSlice: StateCreator<LabState, [], [], CalibrationS
     if (get().model.kind !== 'ready') return;
     const s = get().calibrationSettings;
     get().resetSearch();
+    // A new request supersedes one still building (e.g. a slow CCDS pass): stop that one first.
+    if (get().calibration.kind === 'building') void workerClient().api.cancel();
+    const request = ++calibrationRequest;
     set({ calibration: { kind: 'building', progress: null } });
     const res = await workerClient().api.useBuiltInCalibration(
       { corpusUrl: new URL('corpus/', document.baseURI).href, ...s },
-      Comlink.proxy((p: CalibrationProgress) => set({ calibration: { kind: 'building', progress: p } })),
+      // Progress comes through its own message port and may arrive after the result: drop stale ones.
+      Comlink.proxy((p: CalibrationProgress) => {
+        if (request === calibrationRequest && get().calibration.kind === 'building') set({ calibration: { kind: 'building', progress: p } });
+      }),
     );
+    if (request !== calibrationRequest) return;
+    calibrationRequest++;
     set({ calibration: res.ok ? { kind: 'ready', info: res.value } : { kind: 'error', error: res.error } });
     if (res.ok) await get().scorePattern();
   },

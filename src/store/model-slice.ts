@@ -26,6 +26,8 @@ export interface ModelSlice {
   predict(prompt: string): Promise<void>;
 }
 
+let loadRequest = 0;
+
 export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set, get) => ({
   model: { kind: 'empty' },
   prediction: null,
@@ -37,11 +39,17 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
     const client = workerClient();
     set({ model: { kind: 'loading', progress: null }, prediction: null, predictionError: null });
     get().resetLab();
+    const request = ++loadRequest;
     const res = await client.api.loadModel(
       DEMO_MODEL,
       choice.backend,
-      Comlink.proxy((p: LoadProgress) => set({ model: { kind: 'loading', progress: p } })),
+      // Progress comes through its own message port and may arrive after the result: drop stale ones.
+      Comlink.proxy((p: LoadProgress) => {
+        if (request === loadRequest && get().model.kind === 'loading') set({ model: { kind: 'loading', progress: p } });
+      }),
     );
+    if (request !== loadRequest) return;
+    loadRequest++;
     set({ model: res.ok ? { kind: 'ready', model: res.value } : { kind: 'error', error: res.error } });
     if (res.ok) await get().calibrate();
   },

@@ -28,7 +28,6 @@ export function CalibrationPanel() {
   const cal = useLab((s) => s.calibration);
   const running = useLab((s) => s.runStatus === 'running');
   if (model.kind !== 'ready') return null;
-  const busy = cal.kind === 'building' || running;
   const num = (v: string, min: number, max: number) => Math.max(min, Math.min(max, Math.round(Number(v) || min)));
 
   return (
@@ -70,7 +69,7 @@ export function CalibrationPanel() {
           Seed
           <input type="number" value={settings.seed} onChange={(e) => setSettings({ seed: num(e.target.value, 0, 2 ** 31 - 1) })} />
         </label>
-        <button type="submit" disabled={busy}>
+        <button type="submit" disabled={running}>
           Build calibration set
         </button>
       </form>

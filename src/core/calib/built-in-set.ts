@@ -28,3 +28,25 @@ export function poolWindows(
   );
   return cutWindows(docs, tokenizer, { seqLen: options.seqLen, maxPerDocument: per });
 }
+
+/** At most `max` candidates, the same number from every domain, spread evenly over each pool. */
+export function spreadOverDomains(all: readonly CandidateWindow[], max: number): CandidateWindow[] {
+  const byDomain = new Map<string, CandidateWindow[]>();
+  for (const w of all) byDomain.set(w.source.domain, [...(byDomain.get(w.source.domain) ?? []), w]);
+  const per = Math.max(1, Math.floor(max / Math.max(1, byDomain.size)));
+  const out: CandidateWindow[] = [];
+  for (const list of byDomain.values()) {
+    const n = Math.min(per, list.length);
+    for (let i = 0; i < n; i++) out.push(list[Math.floor((i * list.length) / n)]!);
+  }
+  return out;
+}
+
+/** The lab's built-in candidates: pool windows, then at most `candidates` spread over the domains. */
+export function builtInCandidates(
+  files: readonly PoolFile[],
+  tokenizer: Pick<TextTokenizer, 'encode'>,
+  options: { seqLen: number; candidates: number },
+): CandidateWindow[] {
+  return spreadOverDomains(poolWindows(files, tokenizer, { seqLen: options.seqLen }), options.candidates);
+}

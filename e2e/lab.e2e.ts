@@ -1,0 +1,136 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { strFromU8, unzipSync } from 'fflate';
+import type { Page } from 'playwright-core';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { openSession, type Session } from './browser';
+import { nodePerplexity, randomCalibration } from './node-reference';
+
+const ARTIFACTS = 'e2e/artifacts';
+mkdirSync(ARTIFACTS, { recursive: true });
+const SAMPLES = 4;
+const SEQ = 64;
+const SEED = 5;
+
+let session: Session | undefined;
+afterEach(async () => {
+  await session?.close();
+  session = undefined;
+});
+
+async function openLab(backend: 'wasm' | 'webgpu'): Promise<Page> {
+  session = await openSession(inject('baseURL'));
+  const { page } = session;
+  await page.goto('/');
+  await page.getByTestId('backend-choice').waitFor();
+  await page.getByLabel('Backend').selectOption(backend);
+  await page.getByRole('button', { name: 'Load demo model' }).click();
+  await page.getByTestId('model-ready').waitFor({ timeout: 180_000 });
+  // The default (CCDS) set starts building right after loading; a small seeded random set that
+  // Node can rebuild exactly supersedes it (on SwiftShader the CCDS pass would take minutes).
+  const cal = page.getByRole('region', { name: 'Calibration' });
+  await cal.getByLabel('Method').selectOption('random');
+  await cal.getByLabel('Samples').fill(String(SAMPLES));
+  await cal.getByLabel('Tokens per sample').fill(String(SEQ));
+  await cal.getByLabel('Seed').fill(String(SEED));
+  await cal.getByRole('button', { name: 'Build calibration set' }).click();
+  await page.locator(`[data-testid=calibration-ready][data-windows="${SAMPLES}"]`).waitFor({ timeout: 240_000 });
+  return page;
+}
+
+/** Sets the block strip to `drop` and returns the perplexity the page shows for it. */
+async function stripPerplexity(page: Page, drop: number[]): Promise<number> {
+  const current = ((await page.getByTestId('pattern-ppl').getAttribute('data-drop')) ?? '').split(',').filter(Boolean).map(Number);
+  for (const b of new Set([...current, ...drop])) {
+    if (current.includes(b) !== drop.includes(b)) await page.locator(`[data-block="${b}"]`).click();
+  }
+  const want = drop.join(',');
+  await page.waitForFunction(
+    (w) => {
+      const el = document.querySelector('[data-testid=pattern-ppl]');
+      return el?.getAttribute('data-drop') === w && el.getAttribute('data-busy') === 'false' && el.getAttribute('data-ppl') !== '';
+    },
+    want,
+    { timeout: 180_000 },
+  );
+  return Number(await page.getByTestId('pattern-ppl').getAttribute('data-ppl'));
+}
+
+describe('the lab in Chromium', () => {
+  it('demo -> calibration -> blocks -> a short EPPS run -> export; the zip scores in Node what the page showed', async () => {
+    const page = await openLab('wasm');
+    const windows = randomCalibration(SAMPLES, SEQ, SEED);
+    const onnx = new Uint8Array(readFileSync('dist/models/demo/model.onnx'));
+
+    // Direct manipulation: the page's perplexity for [3, 7] is the pruned file's, computed in Node.
+    const p37 = await stripPerplexity(page, [3, 7]);
+    expect(Math.abs(p37 - (await nodePerplexity(onnx, windows, [3, 7]))) / p37).toBeLessThan(1e-4);
+    await page.screenshot({ path: `${ARTIFACTS}/lab-strip.png`, fullPage: true });
+
+    // A short EPPS run: one chart point per generation.
+    const search = page.getByRole('region', { name: 'Search' });
+    await search.getByLabel('Blocks to remove').fill('3');
+    await search.getByLabel('Population').fill('6');
+    await search.getByLabel('Generations').fill('3');
+    await search.getByLabel('Budget (evaluations)').fill('40');
+    await search.getByRole('button', { name: 'Play' }).click();
+    await page.locator('[data-testid=run-status][data-status=done]').waitFor({ timeout: 300_000 });
+    const points = Number(await page.getByTestId('ppl-chart').getAttribute('data-points'));
+    expect(points).toBeGreaterThanOrEqual(2);
+    expect(points).toBeLessThanOrEqual(4);
+    expect(await page.locator('[data-testid=generation-table] tbody tr').count()).toBe(points);
+    const best = (await page.getByTestId('run-result').getAttribute('data-drop'))!.split(',').map(Number);
+    expect(best).toHaveLength(3);
+    await page.screenshot({ path: `${ARTIFACTS}/lab-search-done.png`, fullPage: true });
+
+    // Export the best pattern; the page verifies the file, and so does Node.
+    await page.getByTestId('run-result').getByRole('button', { name: 'Show on the strip' }).click();
+    const shown = await stripPerplexity(page, best);
+    const [zipDownload] = await Promise.all([
+      page.waitForEvent('download', { timeout: 180_000 }),
+      page.getByRole('button', { name: 'Pruned model (.zip) + verify' }).click(),
+    ]);
+    const files = unzipSync(new Uint8Array(readFileSync((await zipDownload.path())!)));
+    expect(Object.keys(files).sort()).toEqual(
+      ['config.json', 'evop-mask.json', 'model.onnx', 'run-manifest.json', 'tokenizer.json', 'tokenizer_config.json'].sort(),
+    );
+    expect(JSON.parse(strFromU8(files['config.json']!)).num_hidden_layers).toBe(13);
+    expect(JSON.parse(strFromU8(files['evop-mask.json']!)).drop).toEqual(best);
+    const exported = await nodePerplexity(files['model.onnx']!, windows);
+    expect(Math.abs(exported - shown) / shown).toBeLessThan(1e-4);
+    await page.getByTestId('verified').waitFor();
+    const verified = Number(await page.getByTestId('verified').getAttribute('data-ppl'));
+    expect(Math.abs(verified - shown) / shown).toBeLessThan(1e-4);
+
+    const [maskDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'SLEB removal_list' }).click()]);
+    expect(readFileSync((await maskDownload.path())!, 'utf8').trim()).toBe(`[${best.join(', ')}]`);
+    await page.screenshot({ path: `${ARTIFACTS}/lab-exported.png`, fullPage: true });
+    expect(session!.errors).toEqual([]);
+  });
+
+  it('keyboard: Space plays, → steps, R resets, ? opens the help', async () => {
+    const page = await openLab('wasm');
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('ArrowRight');
+    await page.locator('[data-testid=run-status][data-status=paused]').waitFor({ timeout: 120_000 });
+    expect(Number(await page.getByTestId('ppl-chart').getAttribute('data-points'))).toBe(1);
+    await page.keyboard.press('r');
+    await page.locator('[data-testid=run-status][data-status=idle]').waitFor();
+    await page.keyboard.press('?');
+    await expect.poll(() => page.getByRole('dialog', { name: 'Keyboard shortcuts' }).isVisible()).toBe(true);
+    expect(session!.errors).toEqual([]);
+  });
+});
+
+describe.each(['wasm', 'webgpu'] as const)('calibration perplexity on %s agrees with Node', (backend) => {
+  it(`a few patterns within 1e-3 (${backend})`, async () => {
+    const page = await openLab(backend);
+    const windows = randomCalibration(SAMPLES, SEQ, SEED);
+    const onnx = new Uint8Array(readFileSync('dist/models/demo/model.onnx'));
+    for (const drop of [[], [0], [5, 9, 12]]) {
+      const shown = await stripPerplexity(page, drop);
+      const want = await nodePerplexity(onnx, windows, drop);
+      expect(Math.abs(shown - want) / want).toBeLessThan(1e-3);
+    }
+    expect(session!.errors).toEqual([]);
+  });
+});
