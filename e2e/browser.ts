@@ -3,13 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
-const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+const CANDIDATES = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+];
 
 /** The system Chromium: CHROME_PATH wins; never downloads a browser. */
 export function findChrome(): string {
   const fromEnv = process.env.CHROME_PATH;
   if (fromEnv) {
-    if (!existsSync(fromEnv)) throw new Error(`CHROME_PATH=${fromEnv} does not exist. Point it at a Chromium or Chrome binary.`);
+    if (!existsSync(fromEnv))
+      throw new Error(`CHROME_PATH=${fromEnv} does not exist. Point it at a Chromium or Chrome binary.`);
     return fromEnv;
   }
   const found = CANDIDATES.find((p) => existsSync(p));

@@ -35,9 +35,11 @@ async function browserTop5(s: Session, prompt: string): Promise<Top[]> {
   await page.getByRole('button', { name: 'Predict next token' }).click();
   const table = page.locator(`[data-testid="prediction"][data-prompt="${prompt}"]`);
   await table.waitFor({ timeout: 180_000 });
-  return table.locator('tbody tr').evaluateAll((rows) =>
-    rows.map((r) => ({ id: Number(r.getAttribute('data-token-id')), prob: Number(r.getAttribute('data-prob')) })),
-  );
+  return table
+    .locator('tbody tr')
+    .evaluateAll((rows) =>
+      rows.map((r) => ({ id: Number(r.getAttribute('data-token-id')), prob: Number(r.getAttribute('data-prob')) })),
+    );
 }
 
 let session: Session | undefined;

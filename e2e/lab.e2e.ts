@@ -39,7 +39,10 @@ async function openLab(backend: 'wasm' | 'webgpu'): Promise<Page> {
 
 /** Sets the block strip to `drop` and returns the perplexity the page shows for it. */
 async function stripPerplexity(page: Page, drop: number[]): Promise<number> {
-  const current = ((await page.getByTestId('pattern-ppl').getAttribute('data-drop')) ?? '').split(',').filter(Boolean).map(Number);
+  const current = ((await page.getByTestId('pattern-ppl').getAttribute('data-drop')) ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map(Number);
   for (const b of new Set([...current, ...drop])) {
     if (current.includes(b) !== drop.includes(b)) await page.locator(`[data-block="${b}"]`).click();
   }
@@ -47,7 +50,11 @@ async function stripPerplexity(page: Page, drop: number[]): Promise<number> {
   await page.waitForFunction(
     (w) => {
       const el = document.querySelector('[data-testid=pattern-ppl]');
-      return el?.getAttribute('data-drop') === w && el.getAttribute('data-busy') === 'false' && el.getAttribute('data-ppl') !== '';
+      return (
+        el?.getAttribute('data-drop') === w &&
+        el.getAttribute('data-busy') === 'false' &&
+        el.getAttribute('data-ppl') !== ''
+      );
     },
     want,
     { timeout: 180_000 },
@@ -91,7 +98,14 @@ describe('the lab in Chromium', () => {
     ]);
     const files = unzipSync(new Uint8Array(readFileSync((await zipDownload.path())!)));
     expect(Object.keys(files).sort()).toEqual(
-      ['config.json', 'evop-mask.json', 'model.onnx', 'run-manifest.json', 'tokenizer.json', 'tokenizer_config.json'].sort(),
+      [
+        'config.json',
+        'evop-mask.json',
+        'model.onnx',
+        'run-manifest.json',
+        'tokenizer.json',
+        'tokenizer_config.json',
+      ].sort(),
     );
     expect(JSON.parse(strFromU8(files['config.json']!)).num_hidden_layers).toBe(13);
     expect(JSON.parse(strFromU8(files['evop-mask.json']!)).drop).toEqual(best);
@@ -101,7 +115,10 @@ describe('the lab in Chromium', () => {
     const verified = Number(await page.getByTestId('verified').getAttribute('data-ppl'));
     expect(Math.abs(verified - shown) / shown).toBeLessThan(1e-4);
 
-    const [maskDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'SLEB removal_list' }).click()]);
+    const [maskDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'SLEB removal_list' }).click(),
+    ]);
     expect(readFileSync((await maskDownload.path())!, 'utf8').trim()).toBe(`[${best.join(', ')}]`);
     await page.screenshot({ path: `${ARTIFACTS}/lab-exported.png`, fullPage: true });
     expect(session!.errors).toEqual([]);

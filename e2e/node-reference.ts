@@ -14,7 +14,11 @@ ort.env.wasm.numThreads = 1;
 export function randomCalibration(samples: number, seqLen: number, seed: number): number[][] {
   const tok = loadTokenizer(JSON.parse(readFileSync('dist/models/demo/tokenizer.json', 'utf8')));
   const index = parseCorpusIndex(JSON.parse(readFileSync('dist/corpus/index.json', 'utf8')));
-  const files = index.domains.map((d) => ({ domain: d.domain, file: d.pool.file, text: readFileSync(`dist/corpus/${d.pool.file}`, 'utf8') }));
+  const files = index.domains.map((d) => ({
+    domain: d.domain,
+    file: d.pool.file,
+    text: readFileSync(`dist/corpus/${d.pool.file}`, 'utf8'),
+  }));
   const candidates = builtInCandidates(files, tok, { seqLen, candidates: DEFAULT_CANDIDATES });
   return randomSample(candidates, { samples, seed }).samples.map((s) => candidates[s.window]!.ids);
 }

@@ -31,7 +31,8 @@ export interface WorkerError {
 }
 
 /** Worker calls answer with a value or a typed error (comlink would keep only an Error's message). */
-export type WorkerResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: WorkerError };
+export type WorkerResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: WorkerError };
 
 export interface ModelSource {
   readonly modelUrl: string;
@@ -42,6 +43,8 @@ export interface ModelSource {
 }
 
 export interface LoadedModel {
+  /** File name of the .onnx. */
+  readonly name: string;
   readonly backend: Backend;
   readonly bytes: number;
   readonly inputs: readonly string[];
@@ -108,6 +111,8 @@ export interface PrunedFiles {
   readonly dataName: string | null;
   readonly data: Uint8Array | null;
   readonly config: Record<string, unknown> | null;
+  /** The tokenizer and other files that travel with the model, as loaded. */
+  readonly extras: readonly { readonly name: string; readonly bytes: Uint8Array }[];
 }
 
 export interface VerifyResult {

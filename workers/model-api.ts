@@ -50,6 +50,20 @@ async function guard<T>(code: WorkerError['code'], f: () => Promise<T>): Promise
   }
 }
 
+const SIDE_FILES = new Set([
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'config.json',
+  'generation_config.json',
+  'special_tokens_map.json',
+]);
+const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+async function fetchOptional(url: string): Promise<Uint8Array | null> {
+  const r = await fetch(url);
+  return r.ok ? new Uint8Array(await r.arrayBuffer()) : null;
+}
+
 async function fetchJson(url: string): Promise<unknown> {
   const r = await fetch(url);
   if (!r.ok) throw new Error(`Could not download ${url}: HTTP ${r.status}.`);
@@ -68,6 +82,8 @@ export function createModelApi() {
   let evaluator: SplitEvaluator | undefined;
   let windows: number[][] = [];
   let config: Record<string, unknown> | null = null;
+  /** tokenizer.json and friends as the user gave them, shipped again with every export. */
+  let sideFiles = new Map<string, Uint8Array>();
   let current: AbortController | undefined;
   // create() and run() on one session must never overlap (onnxruntime-web); serialise calls.
   let queue: Promise<unknown> = Promise.resolve();
@@ -85,6 +101,57 @@ export function createModelApi() {
     inspected = undefined;
   };
 
+  /** Checks everything before touching the loaded model, so a bad file leaves the previous one usable. */
+  const install = async (
+    parts: { model: Uint8Array; name: string; sideFiles: Map<string, Uint8Array>; dataFiles: Map<string, Blob> },
+    backend: Backend,
+    onProgress: (p: LoadProgress) => void,
+    t0: number,
+  ): Promise<WorkerResult<LoadedModel>> => {
+    const tok = await guard('bad-tokenizer', async () => {
+      const json = JSON.parse(text(parts.sideFiles.get('tokenizer.json')!)) as unknown;
+      const cfgBytes = parts.sideFiles.get('tokenizer_config.json');
+      return loadTokenizer(json, cfgBytes ? (JSON.parse(text(cfgBytes)) as unknown) : {});
+    });
+    if (!tok.ok) return tok;
+    const info = await guard('bad-model', () =>
+      inspectModel(parts.model, { name: parts.name, files: parts.dataFiles }),
+    );
+    if (!info.ok) return info;
+    onProgress({ type: 'session', backend });
+    const created = await guard('session-failed', async () => {
+      const externalData = [];
+      for (const [path, blob] of parts.dataFiles)
+        externalData.push({ path, data: new Uint8Array(await blob.arrayBuffer()) });
+      return createSession(parts.model, backend, externalData.length ? { externalData } : {});
+    });
+    if (!created.ok) return created;
+    await dropModel();
+    handle = created.value;
+    tokenizer = tok.value;
+    inspected = info.value;
+    sideFiles = parts.sideFiles;
+    const cfg = parts.sideFiles.get('config.json');
+    config = cfg ? ((JSON.parse(text(cfg)) as Record<string, unknown> | null) ?? null) : null;
+    const ms = now() - t0;
+    onProgress({ type: 'ready', backend, ms });
+    return {
+      ok: true,
+      value: {
+        name: parts.name,
+        backend,
+        bytes: parts.model.length + [...parts.dataFiles.values()].reduce((a, b) => a + b.size, 0),
+        inputs: handle.session.inputNames,
+        outputs: handle.session.outputNames,
+        vocabSize: tokenizer.vocabSize,
+        blocks: info.value.blocks.blocks.length,
+        architecture: info.value.summary.architecture,
+        fingerprint: info.value.fingerprint,
+        ms,
+      },
+    };
+  };
+
   return {
     async loadModel(
       source: ModelSource,
@@ -93,45 +160,79 @@ export function createModelApi() {
     ): Promise<WorkerResult<LoadedModel>> {
       return serial(async () => {
         const t0 = now();
-        const cfg = source.configUrl ? await fetchJson(source.configUrl).catch(() => null) : null;
-        const tok = await guard('download-failed', async () => {
-          const [json, config] = await Promise.all([
-            fetchJson(source.tokenizerUrl),
-            source.tokenizerConfigUrl ? fetchJson(source.tokenizerConfigUrl).catch(() => ({})) : Promise.resolve({}),
+        const got = await guard('download-failed', async () => {
+          const side = async (url: string | undefined) => (url ? fetchOptional(url) : null);
+          const [tok, tokConfig, cfg] = await Promise.all([
+            side(source.tokenizerUrl),
+            side(source.tokenizerConfigUrl),
+            side(source.configUrl),
           ]);
-          return loadTokenizer(json, config);
+          if (!tok) throw new Error(`Could not download ${source.tokenizerUrl}.`);
+          const model = await fetchBytes(source.modelUrl, (loaded, total) =>
+            onProgress({ type: 'download', file: source.modelUrl, loaded, total }),
+          );
+          const sideFiles = new Map<string, Uint8Array>([['tokenizer.json', tok]]);
+          if (tokConfig) sideFiles.set('tokenizer_config.json', tokConfig);
+          if (cfg) sideFiles.set('config.json', cfg);
+          return {
+            model,
+            name: source.modelUrl.split('/').pop() ?? 'model.onnx',
+            sideFiles,
+            dataFiles: new Map<string, Blob>(),
+          };
         });
-        if (!tok.ok) return tok;
-        const bytes = await guard('download-failed', () =>
-          fetchBytes(source.modelUrl, (loaded, total) => onProgress({ type: 'download', file: source.modelUrl, loaded, total })),
-        );
-        if (!bytes.ok) return bytes;
-        const info = await guard('bad-model', () => inspectModel(bytes.value, { name: source.modelUrl.split('/').pop() ?? 'model.onnx' }));
-        if (!info.ok) return info;
-        onProgress({ type: 'session', backend });
-        await dropModel();
-        const created = await guard('session-failed', () => createSession(bytes.value, backend));
-        if (!created.ok) return created;
-        handle = created.value;
-        tokenizer = tok.value;
-        config = cfg && typeof cfg === 'object' ? (cfg as Record<string, unknown>) : null;
-        inspected = info.value;
-        const ms = now() - t0;
-        onProgress({ type: 'ready', backend, ms });
-        return {
-          ok: true,
-          value: {
-            backend,
-            bytes: bytes.value.length,
-            inputs: handle.session.inputNames,
-            outputs: handle.session.outputNames,
-            vocabSize: tokenizer.vocabSize,
-            blocks: info.value.blocks.blocks.length,
-            architecture: info.value.summary.architecture,
-            fingerprint: info.value.fingerprint,
-            ms,
-          },
-        };
+        if (!got.ok) return got;
+        return install(got.value, backend, onProgress, t0);
+      });
+    },
+
+    /**
+     * Loads a model from files the user dropped: one .onnx, its external data files, and
+     * tokenizer.json / tokenizer_config.json / config.json. Files are passed as File objects
+     * (cloned by reference, not copied) and read here, off the page's thread.
+     */
+    async loadModelFiles(
+      files: File[],
+      backend: Backend,
+      onProgress: (p: LoadProgress) => void,
+    ): Promise<WorkerResult<LoadedModel>> {
+      return serial(async () => {
+        const t0 = now();
+        const onnx = files.filter((f) => f.name.toLowerCase().endsWith('.onnx'));
+        if (onnx.length !== 1) {
+          return {
+            ok: false,
+            error: {
+              code: 'bad-input',
+              message:
+                onnx.length === 0
+                  ? 'Drop one .onnx model file (with its tokenizer.json and any .onnx_data files).'
+                  : `Drop one .onnx at a time; you dropped ${onnx.length}: ${onnx.map((f) => f.name).join(', ')}.`,
+            },
+          };
+        }
+        const sideFiles = new Map<string, Uint8Array>();
+        const dataFiles = new Map<string, Blob>();
+        for (const f of files) {
+          if (f === onnx[0]) continue;
+          if (SIDE_FILES.has(f.name)) sideFiles.set(f.name, new Uint8Array(await f.arrayBuffer()));
+          else if (!/\.(json|txt|md)$/i.test(f.name)) dataFiles.set(f.name, f);
+        }
+        if (!sideFiles.has('tokenizer.json')) {
+          return {
+            ok: false,
+            error: {
+              code: 'bad-tokenizer',
+              message:
+                'This model needs its tokenizer.json: drop it together with the .onnx file (your current model stays loaded).',
+            },
+          };
+        }
+        const file = onnx[0]!;
+        onProgress({ type: 'download', file: file.name, loaded: 0, total: file.size });
+        const model = new Uint8Array(await file.arrayBuffer());
+        onProgress({ type: 'download', file: file.name, loaded: file.size, total: file.size });
+        return install({ model, name: file.name, sideFiles, dataFiles }, backend, onProgress, t0);
       });
     },
 
@@ -141,7 +242,8 @@ export function createModelApi() {
         const tok = tokenizer;
         if (!h || !tok) return { ok: false, error: { code: 'not-loaded', message: 'Load a model first.' } };
         const ids = tok.encode(prompt);
-        if (ids.length === 0) return { ok: false, error: { code: 'bad-input', message: 'Type a prompt of at least one token.' } };
+        if (ids.length === 0)
+          return { ok: false, error: { code: 'bad-input', message: 'Type a prompt of at least one token.' } };
         return guard('internal', async () => {
           const t0 = now();
           const logits = await lastTokenLogits(h, ids);
@@ -159,7 +261,8 @@ export function createModelApi() {
       return serial(async () => {
         const tok = tokenizer;
         const model = inspected;
-        if (!tok || !model || !handle) return { ok: false, error: { code: 'not-loaded', message: 'Load a model first.' } };
+        if (!tok || !model || !handle)
+          return { ok: false, error: { code: 'not-loaded', message: 'Load a model first.' } };
         const backend = handle.backend;
         current = new AbortController();
         const signal = current.signal;
@@ -173,10 +276,15 @@ export function createModelApi() {
             files.push({ domain: d.domain, file: d.pool.file, text: await r.text() });
             onProgress({ type: 'corpus', loaded: files.length, total: index.domains.length });
           }
-          const candidates = builtInCandidates(files, tok, { seqLen: req.seqLen, candidates: req.candidates ?? DEFAULT_CANDIDATES });
+          const candidates = builtInCandidates(files, tok, {
+            seqLen: req.seqLen,
+            candidates: req.candidates ?? DEFAULT_CANDIDATES,
+          });
           onProgress({ type: 'tokenize', windows: candidates.length });
           if (candidates.length < req.samples) {
-            throw new Error(`The pool gave only ${candidates.length} windows of ${req.seqLen} tokens; ask for fewer samples or shorter windows.`);
+            throw new Error(
+              `The pool gave only ${candidates.length} windows of ${req.seqLen} tokens; ask for fewer samples or shorter windows.`,
+            );
           }
           if (!runner) {
             onProgress({ type: 'split', blocks: model.blocks.blocks.length });
@@ -185,11 +293,20 @@ export function createModelApi() {
           let selection: CalibrationSelection;
           if (req.method === 'ccds') {
             const block = req.block ?? defaultEmbeddingBlock(runner.blocks);
-            const emb = await embedWindows(runner, candidates.map((c) => c.ids), block, {
-              signal,
-              onProgress: (done, total) => onProgress({ type: 'embed', done, total }),
+            const emb = await embedWindows(
+              runner,
+              candidates.map((c) => c.ids),
+              block,
+              {
+                signal,
+                onProgress: (done, total) => onProgress({ type: 'embed', done, total }),
+              },
+            );
+            selection = ccdsSample(candidates, emb, {
+              samples: req.samples,
+              clusters: req.clusters ?? req.samples,
+              seed: req.seed,
             });
-            selection = ccdsSample(candidates, emb, { samples: req.samples, clusters: req.clusters ?? req.samples, seed: req.seed });
           } else {
             selection = randomSample(candidates, { samples: req.samples, seed: req.seed });
           }
@@ -218,7 +335,8 @@ export function createModelApi() {
     async blockInfluence(): Promise<WorkerResult<number[]>> {
       return serial(async () => {
         const r = runner;
-        if (!r || windows.length === 0) return { ok: false, error: { code: 'no-calibration', message: 'Choose a calibration set first.' } };
+        if (!r || windows.length === 0)
+          return { ok: false, error: { code: 'no-calibration', message: 'Choose a calibration set first.' } };
         return guard('internal', () => blockInfluence(r, windows));
       });
     },
@@ -239,6 +357,7 @@ export function createModelApi() {
             dataName: pruned.files.dataName,
             data: bytes.externalData?.[0]?.data ?? null,
             config: pruned.config,
+            extras: [...sideFiles].filter(([name]) => name !== 'config.json').map(([name, bytes]) => ({ name, bytes })),
           };
           // Hand the buffers over to the page instead of copying them.
           return transfer(files, [files.onnx.buffer, ...(files.data ? [files.data.buffer] : [])] as Transferable[]);
@@ -253,7 +372,8 @@ export function createModelApi() {
     async verifyExport(onnx: Uint8Array): Promise<WorkerResult<VerifyResult>> {
       return serial(async () => {
         const h = handle;
-        if (!h || windows.length === 0) return { ok: false, error: { code: 'no-calibration', message: 'Choose a calibration set first.' } };
+        if (!h || windows.length === 0)
+          return { ok: false, error: { code: 'no-calibration', message: 'Choose a calibration set first.' } };
         return guard('bad-model', async () => {
           const t0 = now();
           const exported = await inspectModel(onnx, { name: 'model.onnx' });
@@ -265,14 +385,20 @@ export function createModelApi() {
     },
 
     /** Scores a batch of patterns on the calibration set; results stream through `onResult`. */
-    async evaluate(batch: EvalRequest[], onResult?: (p: EvaluateProgress) => void): Promise<WorkerResult<EvalResult[]>> {
+    async evaluate(
+      batch: EvalRequest[],
+      onResult?: (p: EvaluateProgress) => void,
+    ): Promise<WorkerResult<EvalResult[]>> {
       return serial(async () => {
         const ev = evaluator;
         if (!ev) return { ok: false, error: { code: 'no-calibration', message: 'Choose a calibration set first.' } };
         current = new AbortController();
         const signal = current.signal;
         return guard('internal', () =>
-          ev.evaluate(batch, { signal, ...(onResult ? { onResult: (result, done, total) => onResult({ result, done, total }) } : {}) }),
+          ev.evaluate(batch, {
+            signal,
+            ...(onResult ? { onResult: (result, done, total) => onResult({ result, done, total }) } : {}),
+          }),
         );
       });
     },

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { SearchEvent, SearchResult } from '../core/search';
 import { createRunController, type RunStatus } from './run-controller';
 
-const result = { method: 'evo', drop: [1], ppl: 2, evaluations: 3, tokensEvaluated: 0, ms: 0, history: [], stopReason: 'done' } as unknown as SearchResult;
+const result = {
+  method: 'evo',
+  drop: [1],
+  ppl: 2,
+  evaluations: 3,
+  tokensEvaluated: 0,
+  ms: 0,
+  history: [],
+  stopReason: 'done',
+} as unknown as SearchResult;
 
 async function* gens(n: number, signal: AbortSignal): AsyncGenerator<SearchEvent, SearchResult, void> {
   for (let g = 0; g < n; g++) {

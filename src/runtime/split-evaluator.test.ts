@@ -21,10 +21,15 @@ describe('the split evaluator on the demo model', () => {
   let inspected: InspectedModel;
   let split: SplitEvaluator;
   let runner: SplitRunner;
-  const windows = [...windowsFrom('public/corpus/kjv.heldout.txt', 2, 24), ...windowsFrom('public/corpus/sotu.heldout.txt', 1, 24)];
+  const windows = [
+    ...windowsFrom('public/corpus/kjv.heldout.txt', 2, 24),
+    ...windowsFrom('public/corpus/sotu.heldout.txt', 1, 24),
+  ];
 
   beforeAll(async () => {
-    inspected = await inspectModel(new Uint8Array(readFileSync('public/models/demo/model.onnx')), { name: 'model.onnx' });
+    inspected = await inspectModel(new Uint8Array(readFileSync('public/models/demo/model.onnx')), {
+      name: 'model.onnx',
+    });
     ({ runner, evaluator: split } = await openSplitEvaluator(inspected, windows, 'wasm', { chunk: 2 }));
   });
   afterAll(() => runner.release());
@@ -32,7 +37,10 @@ describe('the split evaluator on the demo model', () => {
   it('equals the surgically pruned file run whole for 20 random patterns (rel. diff < 1e-4)', async () => {
     const rng = createRng(2026);
     const L = split.blocks;
-    const patterns = [[] as number[], ...Array.from({ length: 19 }, () => rng.sample([...Array(L).keys()], 1 + rng.int(6)).sort((a, b) => a - b))];
+    const patterns = [
+      [] as number[],
+      ...Array.from({ length: 19 }, () => rng.sample([...Array(L).keys()], 1 + rng.int(6)).sort((a, b) => a - b)),
+    ];
     const whole = createWholeModelEvaluator(inspected, windows, { backend: 'wasm', batch: 2 });
     const fast = await split.evaluate(patterns.map((drop) => ({ drop })));
     const ref = await whole.evaluate(patterns.map((drop) => ({ drop })));

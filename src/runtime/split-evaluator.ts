@@ -1,6 +1,12 @@
 import type * as OrtTypes from 'onnxruntime-web';
 import type { InspectedModel } from '../core/onnx';
-import { patternKey, type EvalRequest, type EvalResult, type EvaluateOptions, type Evaluator } from '../core/evaluate/evaluator';
+import {
+  patternKey,
+  type EvalRequest,
+  type EvalResult,
+  type EvaluateOptions,
+  type Evaluator,
+} from '../core/evaluate/evaluator';
 import { addNll, EMPTY_NLL, perplexity, type NllSum } from '../core/evaluate/nll';
 import { keptBlocks, planTrie, type TriePlan } from '../core/evaluate/trie-plan';
 import type { Backend } from '../core/env/backend';
@@ -34,7 +40,8 @@ export function createSplitEvaluator(
   if (windows.length === 0) throw new RangeError('The calibration set is empty: give at least one window.');
   const seqLen = windows[0]!.length;
   if (seqLen < 2) throw new RangeError('Calibration windows need at least 2 tokens (one predicted token).');
-  if (windows.some((w) => w.length !== seqLen)) throw new RangeError('All calibration windows must have the same length.');
+  if (windows.some((w) => w.length !== seqLen))
+    throw new RangeError('All calibration windows must have the same length.');
   const chunk = Math.max(1, options.chunk ?? 8);
   const share = options.sharePrefixes ?? true;
   const now = options.now ?? (() => performance.now());
@@ -87,7 +94,8 @@ export function createSplitEvaluator(
         if (!(Number.isInteger(m) && m >= 1 && m <= windows.length)) {
           throw new RangeError(`windows must be in 1..${windows.length}, got ${m}`);
         }
-        for (const b of r.drop) if (!(Number.isInteger(b) && b >= 0 && b < L)) throw new RangeError(`block ${b} is not in 0..${L - 1}`);
+        for (const b of r.drop)
+          if (!(Number.isInteger(b) && b >= 0 && b < L)) throw new RangeError(`block ${b} is not in 0..${L - 1}`);
         const drop = [...new Set(r.drop)].sort((a, b) => a - b);
         if (drop.length >= L) throw new RangeError('A pattern must keep at least one block.');
         const key = keyOf(r);
@@ -135,7 +143,15 @@ export function createSplitEvaluator(
           if (p.m !== b) continue;
           const total = sums.get(key)!;
           const { nll, ppl } = perplexity(total);
-          const result: EvalResult = { patternKey: patternKey(p.drop), drop: p.drop, windows: p.m, tokens: total.count, nll, ppl, ms: now() - t0 };
+          const result: EvalResult = {
+            patternKey: patternKey(p.drop),
+            drop: p.drop,
+            windows: p.m,
+            tokens: total.count,
+            nll,
+            ppl,
+            ms: now() - t0,
+          };
           memo.set(key, result);
           done++;
           opts.onResult?.(result, done, pending.length);

@@ -1,5 +1,11 @@
 import { pruneModel, type InspectedModel } from '../core/onnx';
-import { patternKey, type EvalRequest, type EvalResult, type EvaluateOptions, type Evaluator } from '../core/evaluate/evaluator';
+import {
+  patternKey,
+  type EvalRequest,
+  type EvalResult,
+  type EvaluateOptions,
+  type Evaluator,
+} from '../core/evaluate/evaluator';
 import { EMPTY_NLL, addNll, nllFromLogits, perplexity } from '../core/evaluate/nll';
 import type { Backend } from '../core/env/backend';
 import { sessionBytes } from './model-bytes';
@@ -44,7 +50,11 @@ export function createWholeModelEvaluator(
         const m = req.windows ?? windows.length;
         const pruned = pruneModel(inspected, req.drop);
         const bytes = await sessionBytes(pruned.files);
-        const handle = await createSession(bytes.onnx, options.backend, bytes.externalData ? { externalData: bytes.externalData } : {});
+        const handle = await createSession(
+          bytes.onnx,
+          options.backend,
+          bytes.externalData ? { externalData: bytes.externalData } : {},
+        );
         let total = EMPTY_NLL;
         try {
           for (let w = 0; w < m; w += batch) {

@@ -13,7 +13,13 @@ export interface CalibrationSettings {
 }
 
 /** Interactive defaults for a laptop without a GPU (DESIGN): a short set, 8 windows of 128 tokens. */
-export const DEFAULT_CALIBRATION: CalibrationSettings = { method: 'ccds', samples: 8, seqLen: 128, seed: 0, clusters: 8 };
+export const DEFAULT_CALIBRATION: CalibrationSettings = {
+  method: 'ccds',
+  samples: 8,
+  seqLen: 128,
+  seed: 0,
+  clusters: 8,
+};
 
 export type CalibrationStatus =
   | { readonly kind: 'none' }
@@ -48,7 +54,8 @@ export const createCalibrationSlice: StateCreator<LabState, [], [], CalibrationS
       { corpusUrl: new URL('corpus/', document.baseURI).href, ...s },
       // Progress comes through its own message port and may arrive after the result: drop stale ones.
       Comlink.proxy((p: CalibrationProgress) => {
-        if (request === calibrationRequest && get().calibration.kind === 'building') set({ calibration: { kind: 'building', progress: p } });
+        if (request === calibrationRequest && get().calibration.kind === 'building')
+          set({ calibration: { kind: 'building', progress: p } });
       }),
     );
     if (request !== calibrationRequest) return;

@@ -1,11 +1,17 @@
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import type { StateCreator } from 'zustand';
 import { download } from '../bridge/download';
-import { createMask, evopressDropConfig, llamaCppPruneLayers, maskJson, slebRemovalList, type MaskFile } from '../core/export/mask-formats';
+import {
+  createMask,
+  evopressDropConfig,
+  llamaCppPruneLayers,
+  maskJson,
+  slebRemovalList,
+  type MaskFile,
+} from '../core/export/mask-formats';
 import { patternKey } from '../core/evaluate/evaluator';
 import type { VerifyResult } from '../../workers/evaluate-api';
 import { workerClient } from './client';
-import { DEMO_MODEL } from './model-slice';
 import type { LabState } from './index';
 
 export type MaskFormat = 'json' | 'sleb' | 'evopress' | 'llamacpp';
@@ -47,11 +53,16 @@ export const createExportSlice: StateCreator<LabState, [], [], ExportSlice> = (s
       metrics.calibrationSeqLen = calibration.info.seqLen;
     }
     return createMask(
-      { name: model.model.architecture, fingerprint: model.model.fingerprint, blocks: model.model.blocks },
+      { name: model.model.name, fingerprint: model.model.fingerprint, blocks: model.model.blocks },
       drop,
       metrics,
       fromRun
-        ? { method: fromRun.method, seed: searchSettings.seed, params: { ...searchSettings }, evaluations: fromRun.evaluations }
+        ? {
+            method: fromRun.method,
+            seed: searchSettings.seed,
+            params: { ...searchSettings },
+            evaluations: fromRun.evaluations,
+          }
         : { method: 'manual', seed: null, params: {}, evaluations: 0 },
     );
   },
@@ -78,16 +89,18 @@ export const createExportSlice: StateCreator<LabState, [], [], ExportSlice> = (s
     const zip: Zippable = { [f.onnxName]: [f.onnx, { level: 0 }] };
     if (f.dataName && f.data) zip[f.dataName] = [f.data, { level: 0 }];
     if (f.config) zip['config.json'] = strToU8(`${JSON.stringify(f.config, null, 2)}\n`);
-    for (const [name, url] of [
-      ['tokenizer.json', DEMO_MODEL.tokenizerUrl],
-      ['tokenizer_config.json', DEMO_MODEL.tokenizerConfigUrl],
-    ] as const) {
-      const r = await fetch(url);
-      if (r.ok) zip[name] = new Uint8Array(await r.arrayBuffer());
-    }
+    for (const extra of f.extras) zip[extra.name] = extra.bytes;
     zip['evop-mask.json'] = strToU8(maskJson(mask));
     const { searchSettings, calibrationSettings, generations, runs } = get();
-    const manifest = { format: 'evop-run/1', createdAt: new Date().toISOString(), mask, calibration: calibrationSettings, search: searchSettings, history: generations, runs };
+    const manifest = {
+      format: 'evop-run/1',
+      createdAt: new Date().toISOString(),
+      mask,
+      calibration: calibrationSettings,
+      search: searchSettings,
+      history: generations,
+      runs,
+    };
     zip['run-manifest.json'] = strToU8(`${JSON.stringify(manifest, null, 2)}\n`);
     download(`pruned-${mask.drop.join('-')}.zip`, zipSync(zip), 'application/zip');
     set({

@@ -1,7 +1,8 @@
 import type { StateCreator } from 'zustand';
 import { Comlink } from '../bridge/model-client';
 import { workerClient } from './client';
-import type { LoadedModel, LoadProgress, Prediction, WorkerError } from '../../workers/evaluate-api';
+import type { Backend } from '../core/env/backend';
+import type { LoadedModel, LoadProgress, Prediction, WorkerError, WorkerResult } from '../../workers/evaluate-api';
 import type { LabState } from './index';
 
 export const DEMO_MODEL = {
@@ -19,29 +20,35 @@ export type ModelStatus =
 
 export interface ModelSlice {
   model: ModelStatus;
+  /** Why the last load failed (the previous model, if any, stays loaded). */
+  loadError: WorkerError | null;
   prediction: Prediction | null;
   predicting: boolean;
   predictionError: WorkerError | null;
   loadDemo(): Promise<void>;
+  /** Loads a model from dropped or picked files (.onnx, .onnx_data, tokenizer.json, config.json). */
+  loadFiles(files: File[]): Promise<void>;
   predict(prompt: string): Promise<void>;
 }
 
 let loadRequest = 0;
 
-export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set, get) => ({
-  model: { kind: 'empty' },
-  prediction: null,
-  predicting: false,
-  predictionError: null,
-  async loadDemo() {
+/** wasm32 addresses 4 GiB and onnxruntime holds weights plus working memory: refuse above 2 GiB. */
+export const MAX_BROWSER_MODEL_BYTES = 2 * 2 ** 30;
+/** Above this, loading may take a while and a lot of memory: say so. */
+export const LARGE_MODEL_BYTES = 512 * 2 ** 20;
+
+type Loader = (backend: Backend, onProgress: (p: LoadProgress) => void) => Promise<WorkerResult<LoadedModel>>;
+
+export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set, get) => {
+  /** Loads through the worker; a failure keeps the previous model (the worker only swaps on success). */
+  const load = async (start: Loader) => {
     const choice = get().backendChoice;
     if (!choice) return;
-    const client = workerClient();
-    set({ model: { kind: 'loading', progress: null }, prediction: null, predictionError: null });
-    get().resetLab();
+    const previous = get().model;
+    set({ model: { kind: 'loading', progress: null }, predictionError: null });
     const request = ++loadRequest;
-    const res = await client.api.loadModel(
-      DEMO_MODEL,
+    const res = await start(
       choice.backend,
       // Progress comes through its own message port and may arrive after the result: drop stale ones.
       Comlink.proxy((p: LoadProgress) => {
@@ -50,13 +57,35 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
     );
     if (request !== loadRequest) return;
     loadRequest++;
-    set({ model: res.ok ? { kind: 'ready', model: res.value } : { kind: 'error', error: res.error } });
-    if (res.ok) await get().calibrate();
-  },
-  async predict(prompt) {
-    if (get().model.kind !== 'ready') return;
-    set({ predicting: true, predictionError: null });
-    const res = await workerClient().api.predictNext(prompt, 5);
-    set(res.ok ? { predicting: false, prediction: res.value } : { predicting: false, predictionError: res.error });
-  },
-});
+    if (!res.ok) {
+      set({ model: previous.kind === 'ready' ? previous : { kind: 'error', error: res.error }, loadError: res.error });
+      // A calibration that finished while the failed load ran could not score the strip then.
+      if (previous.kind === 'ready') await get().scorePattern();
+      return;
+    }
+    get().resetLab();
+    set({ model: { kind: 'ready', model: res.value }, loadError: null, prediction: null });
+    await get().calibrate();
+  };
+
+  return {
+    model: { kind: 'empty' },
+    loadError: null,
+    prediction: null,
+    predicting: false,
+    predictionError: null,
+    loadDemo() {
+      return load((backend, onProgress) => workerClient().api.loadModel(DEMO_MODEL, backend, onProgress));
+    },
+    loadFiles(files) {
+      return load((backend, onProgress) => workerClient().api.loadModelFiles(files, backend, onProgress));
+    },
+
+    async predict(prompt) {
+      if (get().model.kind !== 'ready') return;
+      set({ predicting: true, predictionError: null });
+      const res = await workerClient().api.predictNext(prompt, 5);
+      set(res.ok ? { predicting: false, prediction: res.value } : { predicting: false, predictionError: res.error });
+    },
+  };
+};

@@ -1,5 +1,10 @@
 import type { StateCreator } from 'zustand';
-import { chooseBackend, type BackendChoice, type BackendPreference, type PreflightReport } from '../core/env/backend-choice';
+import {
+  chooseBackend,
+  type BackendChoice,
+  type BackendPreference,
+  type PreflightReport,
+} from '../core/env/backend-choice';
 import { runPreflight } from '../bridge/preflight';
 import type { LabState } from './index';
 

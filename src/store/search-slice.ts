@@ -1,7 +1,14 @@
 import type { StateCreator } from 'zustand';
 import { createRemoteEvaluator } from '../bridge/remote-evaluator';
 import { createRunController, type RunController, type RunStatus } from '../bridge/run-controller';
-import { streamSearch, type GenerationEvent, type SearchEvent, type SearchMethod, type SearchParamsByMethod, type SearchResult } from '../core/search';
+import {
+  streamSearch,
+  type GenerationEvent,
+  type SearchEvent,
+  type SearchMethod,
+  type SearchParamsByMethod,
+  type SearchResult,
+} from '../core/search';
 import { workerClient } from './client';
 import type { LabState } from './index';
 

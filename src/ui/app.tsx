@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useLab } from '../store';
 import { BlockStrip } from './block-strip';
 import { CalibrationPanel } from './calibration-panel';
@@ -13,9 +13,36 @@ import { StatusLine } from './status-line';
 
 export function App() {
   const probe = useLab((s) => s.probe);
+  const loadFiles = useLab((s) => s.loadFiles);
+  const [dragging, setDragging] = useState(false);
   useEffect(() => {
     void probe();
   }, [probe]);
+  // Drop anywhere on the page (Netron's open-a-model flow).
+  useEffect(() => {
+    const over = (e: DragEvent) => {
+      if (!e.dataTransfer?.types.includes('Files')) return;
+      e.preventDefault();
+      setDragging(true);
+    };
+    const leave = (e: DragEvent) => {
+      if (e.relatedTarget === null) setDragging(false);
+    };
+    const drop = (e: DragEvent) => {
+      e.preventDefault();
+      setDragging(false);
+      const files = [...(e.dataTransfer?.files ?? [])];
+      if (files.length) void loadFiles(files);
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('dragleave', leave);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('dragleave', leave);
+      window.removeEventListener('drop', drop);
+    };
+  }, [loadFiles]);
 
   return (
     <>
@@ -27,6 +54,11 @@ export function App() {
         <Shortcuts />
       </header>
       <StatusLine />
+      {dragging && (
+        <div className="drop-overlay" aria-hidden="true">
+          Drop the .onnx with its tokenizer.json (and .onnx_data, config.json)
+        </div>
+      )}
       <main className="grid">
         <DemoPanel />
         <PreflightPanel />

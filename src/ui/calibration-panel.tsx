@@ -34,8 +34,9 @@ export function CalibrationPanel() {
     <section className="panel" aria-labelledby="cal-title">
       <h2 id="cal-title">Calibration</h2>
       <p className="hint">
-        Windows drawn from the built-in pool of six public-domain domains (see <a href="corpus/PROVENANCE.md">provenance</a>).
-        CCDS clusters candidates by the model&apos;s own hidden states and draws from every cluster.
+        Windows drawn from the built-in pool of six public-domain domains (see{' '}
+        <a href="corpus/PROVENANCE.md">provenance</a>). CCDS clusters candidates by the model&apos;s own hidden states
+        and draws from every cluster.
       </p>
       <form
         className="settings"
@@ -46,28 +47,54 @@ export function CalibrationPanel() {
       >
         <label>
           Method
-          <select value={settings.method} onChange={(e) => setSettings({ method: e.target.value as 'ccds' | 'random' })}>
+          <select
+            value={settings.method}
+            onChange={(e) => setSettings({ method: e.target.value as 'ccds' | 'random' })}
+          >
             <option value="ccds">CCDS (clustered)</option>
             <option value="random">Random</option>
           </select>
         </label>
         <label>
           Samples
-          <input type="number" min={1} max={64} value={settings.samples} onChange={(e) => setSettings({ samples: num(e.target.value, 1, 64) })} />
+          <input
+            type="number"
+            min={1}
+            max={64}
+            value={settings.samples}
+            onChange={(e) => setSettings({ samples: num(e.target.value, 1, 64) })}
+          />
         </label>
         <label>
           Tokens per sample
-          <input type="number" min={16} max={512} step={16} value={settings.seqLen} onChange={(e) => setSettings({ seqLen: num(e.target.value, 16, 512) })} />
+          <input
+            type="number"
+            min={16}
+            max={512}
+            step={16}
+            value={settings.seqLen}
+            onChange={(e) => setSettings({ seqLen: num(e.target.value, 16, 512) })}
+          />
         </label>
         {settings.method === 'ccds' && (
           <label>
             Clusters
-            <input type="number" min={1} max={64} value={settings.clusters} onChange={(e) => setSettings({ clusters: num(e.target.value, 1, 64) })} />
+            <input
+              type="number"
+              min={1}
+              max={64}
+              value={settings.clusters}
+              onChange={(e) => setSettings({ clusters: num(e.target.value, 1, 64) })}
+            />
           </label>
         )}
         <label>
           Seed
-          <input type="number" value={settings.seed} onChange={(e) => setSettings({ seed: num(e.target.value, 0, 2 ** 31 - 1) })} />
+          <input
+            type="number"
+            value={settings.seed}
+            onChange={(e) => setSettings({ seed: num(e.target.value, 0, 2 ** 31 - 1) })}
+          />
         </label>
         <button type="submit" disabled={running}>
           Build calibration set
@@ -98,8 +125,12 @@ export function CalibrationPanel() {
                 <ZAxis type="number" dataKey="size" range={[20, 120]} />
                 <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(2) : String(v))} />
                 {Object.keys(DOMAIN_COLOURS).map((d) => {
-                  const pts = cal.info.points.filter((p) => p.domain === d).map((p) => ({ ...p, size: p.chosen ? 120 : 20 }));
-                  return pts.length ? <Scatter key={d} name={d} data={pts} fill={DOMAIN_COLOURS[d]} isAnimationActive={false} /> : null;
+                  const pts = cal.info.points
+                    .filter((p) => p.domain === d)
+                    .map((p) => ({ ...p, size: p.chosen ? 120 : 20 }));
+                  return pts.length ? (
+                    <Scatter key={d} name={d} data={pts} fill={DOMAIN_COLOURS[d]} isAnimationActive={false} />
+                  ) : null;
                 })}
               </ScatterChart>
             </ResponsiveContainer>

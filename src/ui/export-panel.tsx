@@ -40,9 +40,14 @@ export function ExportPanel() {
         </button>
       </div>
       {verified && (
-        <p data-testid="verified" data-ppl={verified.ppl} data-reported={verified.reported} data-drop={verified.drop.join(',')}>
-          Verified: the exported file, loaded in a fresh session, scores <strong>{fmtPpl(verified.ppl)}</strong> on the calibration set; the
-          lab reported {fmtPpl(verified.reported)} (relative difference{' '}
+        <p
+          data-testid="verified"
+          data-ppl={verified.ppl}
+          data-reported={verified.reported}
+          data-drop={verified.drop.join(',')}
+        >
+          Verified: the exported file, loaded in a fresh session, scores <strong>{fmtPpl(verified.ppl)}</strong> on the
+          calibration set; the lab reported {fmtPpl(verified.reported)} (relative difference{' '}
           {(Math.abs(verified.ppl - verified.reported) / verified.reported).toExponential(1)}).
         </p>
       )}

@@ -1,5 +1,6 @@
 /** Display helpers shared by the views. */
-export const fmtPpl = (x: number | undefined | null): string => (x == null || !Number.isFinite(x) ? '—' : x.toFixed(x < 100 ? 2 : 1));
+export const fmtPpl = (x: number | undefined | null): string =>
+  x == null || !Number.isFinite(x) ? '—' : x.toFixed(x < 100 ? 2 : 1);
 
 export function fmtDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '—';
@@ -29,7 +30,18 @@ export const DOMAIN_COLOURS: Record<string, string> = {
 };
 
 /** Viridis stops (colour-blind safe, monotone in lightness) for 0..1. */
-const VIRIDIS = ['#440154', '#482878', '#3e4989', '#31688e', '#26828e', '#1f9e89', '#35b779', '#6ece58', '#b5de2b', '#fde725'];
+const VIRIDIS = [
+  '#440154',
+  '#482878',
+  '#3e4989',
+  '#31688e',
+  '#26828e',
+  '#1f9e89',
+  '#35b779',
+  '#6ece58',
+  '#b5de2b',
+  '#fde725',
+];
 export function viridis(t: number): string {
   const i = Math.max(0, Math.min(VIRIDIS.length - 1, Math.round(t * (VIRIDIS.length - 1))));
   return VIRIDIS[i]!;

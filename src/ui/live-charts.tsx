@@ -10,7 +10,15 @@ function chartRows(gens: readonly GenerationEvent[]) {
   let bestSoFar = Infinity;
   for (const g of gens) {
     bestSoFar = Math.min(bestSoFar, g.best.ppl);
-    rows.push({ generation: g.generation, best: g.best.ppl, mean: g.mean, worst: g.worst, bestSoFar, diversity: g.diversity, evaluations: g.evaluations });
+    rows.push({
+      generation: g.generation,
+      best: g.best.ppl,
+      mean: g.mean,
+      worst: g.worst,
+      bestSoFar,
+      diversity: g.diversity,
+      evaluations: g.evaluations,
+    });
   }
   return rows;
 }
@@ -38,13 +46,25 @@ export function LiveCharts() {
             <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
               <CartesianGrid strokeDasharray="3 3" />
               <XAxis dataKey="generation" />
-              <YAxis scale={log ? 'log' : 'auto'} domain={['auto', 'auto']} allowDataOverflow tickFormatter={(v: number) => fmtPpl(v)} />
+              <YAxis
+                scale={log ? 'log' : 'auto'}
+                domain={['auto', 'auto']}
+                allowDataOverflow
+                tickFormatter={(v: number) => fmtPpl(v)}
+              />
               <Tooltip formatter={(v) => (typeof v === 'number' ? fmtPpl(v) : String(v))} />
               <Legend />
               <Line dataKey="worst" stroke="#D55E00" dot={false} isAnimationActive={false} />
               <Line dataKey="mean" stroke="#E69F00" dot={false} isAnimationActive={false} />
               <Line dataKey="best" stroke="#0072B2" isAnimationActive={false} />
-              <Line dataKey="bestSoFar" name="best so far" stroke="#009E73" strokeDasharray="4 2" dot={false} isAnimationActive={false} />
+              <Line
+                dataKey="bestSoFar"
+                name="best so far"
+                stroke="#009E73"
+                strokeDasharray="4 2"
+                dot={false}
+                isAnimationActive={false}
+              />
             </LineChart>
           </ResponsiveContainer>
         </figure>
@@ -62,7 +82,9 @@ export function LiveCharts() {
         </figure>
       </div>
       <figure className="chart heatmap-figure">
-        <figcaption>How often each block is kept in the population (rows: blocks, columns: generations; bright = kept by all)</figcaption>
+        <figcaption>
+          How often each block is kept in the population (rows: blocks, columns: generations; bright = kept by all)
+        </figcaption>
         <svg
           className="heatmap"
           viewBox={`0 0 ${gens.length * 12 + 30} ${blocks * 12}`}

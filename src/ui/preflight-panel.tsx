@@ -28,7 +28,9 @@ export function PreflightPanel() {
     [
       'adapter',
       'WebGPU adapter',
-      a ? [a.vendor || 'unknown vendor', a.architecture, a.description].filter(Boolean).join(' · ') : (report.adapterError ?? 'none'),
+      a
+        ? [a.vendor || 'unknown vendor', a.architecture, a.description].filter(Boolean).join(' · ')
+        : (report.adapterError ?? 'none'),
     ],
   ];
   if (a) {

@@ -65,7 +65,15 @@ export function RunsTable() {
               <Tooltip formatter={(v) => (typeof v === 'number' ? fmtPpl(v) : String(v))} />
               {Object.keys(METHOD_COLOURS).map((m) => {
                 const pts = runs.filter((r) => r.method === m);
-                return pts.length ? <Scatter key={m} name={METHOD_LABEL[m]} data={pts} fill={METHOD_COLOURS[m]} isAnimationActive={false} /> : null;
+                return pts.length ? (
+                  <Scatter
+                    key={m}
+                    name={METHOD_LABEL[m]}
+                    data={pts}
+                    fill={METHOD_COLOURS[m]}
+                    isAnimationActive={false}
+                  />
+                ) : null;
               })}
             </ScatterChart>
           </ResponsiveContainer>

@@ -26,7 +26,8 @@ export function SearchPanel() {
   if (last && running) {
     if (last.type === 'generation' && last.generation > 0) {
       const byGen = (last.elapsedMs / last.generation) * (settings.generations - last.generation);
-      const byBudget = last.evaluations > 0 ? (last.elapsedMs / last.evaluations) * (settings.budget - last.evaluations) : Infinity;
+      const byBudget =
+        last.evaluations > 0 ? (last.elapsedMs / last.evaluations) * (settings.budget - last.evaluations) : Infinity;
       eta = Math.max(0, Math.min(byGen, byBudget));
     } else if (last.type === 'step' && last.step > 0) {
       eta = (last.elapsedMs / last.step) * (last.steps - last.step);
@@ -39,7 +40,11 @@ export function SearchPanel() {
       <form className="settings" onSubmit={(e) => e.preventDefault()}>
         <label>
           Method
-          <select disabled={locked} value={settings.method} onChange={(e) => setSettings({ method: e.target.value as SearchMethod })}>
+          <select
+            disabled={locked}
+            value={settings.method}
+            onChange={(e) => setSettings({ method: e.target.value as SearchMethod })}
+          >
             {SEARCH_METHODS.map((m) => (
               <option key={m} value={m}>
                 {METHOD_LABEL[m]}
@@ -49,21 +54,47 @@ export function SearchPanel() {
         </label>
         <label>
           Blocks to remove
-          <input type="number" min={1} max={L - 1} disabled={locked} value={settings.k} onChange={(e) => setSettings({ k: num(e.target.value, 1, L - 1) })} />
+          <input
+            type="number"
+            min={1}
+            max={L - 1}
+            disabled={locked}
+            value={settings.k}
+            onChange={(e) => setSettings({ k: num(e.target.value, 1, L - 1) })}
+          />
           <span className="unit">{Math.round((settings.k / L) * 100)}% sparsity</span>
         </label>
         {settings.method === 'evo' && (
           <>
             <label>
               Population
-              <input type="number" min={4} max={128} disabled={locked} value={settings.population} onChange={(e) => setSettings({ population: num(e.target.value, 4, 128) })} />
+              <input
+                type="number"
+                min={4}
+                max={128}
+                disabled={locked}
+                value={settings.population}
+                onChange={(e) => setSettings({ population: num(e.target.value, 4, 128) })}
+              />
             </label>
             <label>
               Generations
-              <input type="number" min={1} max={500} disabled={locked} value={settings.generations} onChange={(e) => setSettings({ generations: num(e.target.value, 1, 500) })} />
+              <input
+                type="number"
+                min={1}
+                max={500}
+                disabled={locked}
+                value={settings.generations}
+                onChange={(e) => setSettings({ generations: num(e.target.value, 1, 500) })}
+              />
             </label>
             <label className="check">
-              <input type="checkbox" disabled={locked} checked={settings.staged} onChange={(e) => setSettings({ staged: e.target.checked })} />
+              <input
+                type="checkbox"
+                disabled={locked}
+                checked={settings.staged}
+                onChange={(e) => setSettings({ staged: e.target.checked })}
+              />
               Staged selection
             </label>
           </>
@@ -71,12 +102,24 @@ export function SearchPanel() {
         {(settings.method === 'evo' || settings.method === 'random') && (
           <label>
             Budget (evaluations)
-            <input type="number" min={1} max={100000} disabled={locked} value={settings.budget} onChange={(e) => setSettings({ budget: num(e.target.value, 1, 100000) })} />
+            <input
+              type="number"
+              min={1}
+              max={100000}
+              disabled={locked}
+              value={settings.budget}
+              onChange={(e) => setSettings({ budget: num(e.target.value, 1, 100000) })}
+            />
           </label>
         )}
         <label>
           Seed
-          <input type="number" disabled={locked} value={settings.seed} onChange={(e) => setSettings({ seed: num(e.target.value, 0, 2 ** 31 - 1) })} />
+          <input
+            type="number"
+            disabled={locked}
+            value={settings.seed}
+            onChange={(e) => setSettings({ seed: num(e.target.value, 0, 2 ** 31 - 1) })}
+          />
         </label>
       </form>
       <div className="controls" role="toolbar" aria-label="Run controls">
@@ -89,7 +132,12 @@ export function SearchPanel() {
             {status === 'paused' ? 'Resume' : 'Play'}
           </button>
         )}
-        <button type="button" onClick={() => void step()} disabled={!calibrated || running} aria-keyshortcuts="ArrowRight">
+        <button
+          type="button"
+          onClick={() => void step()}
+          disabled={!calibrated || running}
+          aria-keyshortcuts="ArrowRight"
+        >
           Step
         </button>
         <button type="button" onClick={reset} disabled={status === 'idle'} aria-keyshortcuts="R">
@@ -111,8 +159,8 @@ export function SearchPanel() {
       {result && (
         <p data-testid="run-result" data-ppl={result.ppl} data-drop={result.drop.join(',')}>
           {METHOD_LABEL[result.method]} removes <strong>[{result.drop.join(', ')}]</strong>: perplexity{' '}
-          <strong>{fmtPpl(result.ppl)}</strong> after {result.evaluations.toFixed(1)} evaluations ({fmtDuration(result.ms)}, stopped:{' '}
-          {result.stopReason}).{' '}
+          <strong>{fmtPpl(result.ppl)}</strong> after {result.evaluations.toFixed(1)} evaluations (
+          {fmtDuration(result.ms)}, stopped: {result.stopReason}).{' '}
           <button type="button" className="link" onClick={() => void setDrop([...result.drop])}>
             Show on the strip
           </button>

@@ -48,7 +48,13 @@ export function Shortcuts() {
   }, [open]);
   return (
     <>
-      <button type="button" className="help-button" aria-label="Keyboard shortcuts" aria-keyshortcuts="?" onClick={() => setOpen(true)}>
+      <button
+        type="button"
+        className="help-button"
+        aria-label="Keyboard shortcuts"
+        aria-keyshortcuts="?"
+        onClick={() => setOpen(true)}
+      >
         ?
       </button>
       <dialog ref={dialog} onClose={() => setOpen(false)} aria-labelledby="shortcuts-title">

@@ -9,10 +9,13 @@ export function StatusLine() {
     if (s.calibration.kind === 'building') return 'Building the calibration set…';
     if (s.runStatus === 'running') {
       const last = s.lastStep;
-      return last?.type === 'generation' ? `Searching: generation ${last.generation}, best perplexity ${last.best.ppl.toFixed(2)}.` : 'Searching…';
+      return last?.type === 'generation'
+        ? `Searching: generation ${last.generation}, best perplexity ${last.best.ppl.toFixed(2)}.`
+        : 'Searching…';
     }
     if (s.runStatus === 'paused') return 'Search paused. Press Space to resume or → to step.';
-    if (s.runStatus === 'done' && s.runResult) return `Search finished: remove [${s.runResult.drop.join(', ')}], perplexity ${s.runResult.ppl.toFixed(2)}.`;
+    if (s.runStatus === 'done' && s.runResult)
+      return `Search finished: remove [${s.runResult.drop.join(', ')}], perplexity ${s.runResult.ppl.toFixed(2)}.`;
     if (s.calibration.kind === 'ready') return 'Ready: click blocks to remove them, or press Space to run the search.';
     return 'Model loaded.';
   });

@@ -11,7 +11,13 @@ const gpu: AdapterReport = {
   maxStorageBufferBindingSize: 2 ** 30,
   shaderF16: true,
 };
-const base: PreflightReport = { secureContext: true, crossOriginIsolated: true, hardwareConcurrency: 8, webgpuApi: true, adapter: gpu };
+const base: PreflightReport = {
+  secureContext: true,
+  crossOriginIsolated: true,
+  hardwareConcurrency: 8,
+  webgpuApi: true,
+  adapter: gpu,
+};
 
 describe('chooseBackend', () => {
   it('uses WebGPU on a real adapter', () => {

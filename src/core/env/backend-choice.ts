@@ -55,10 +55,16 @@ export function chooseBackend(report: PreflightReport, preference: BackendPrefer
     };
   }
   if (!report.secureContext) {
-    return { backend: 'wasm', reason: 'The page is not a secure context (use https or localhost), so WebGPU is off; using wasm (CPU).' };
+    return {
+      backend: 'wasm',
+      reason: 'The page is not a secure context (use https or localhost), so WebGPU is off; using wasm (CPU).',
+    };
   }
   if (!report.webgpuApi) {
-    return { backend: 'wasm', reason: 'This browser does not expose WebGPU (navigator.gpu); using wasm (CPU). Chrome or Edge 113+ have it.' };
+    return {
+      backend: 'wasm',
+      reason: 'This browser does not expose WebGPU (navigator.gpu); using wasm (CPU). Chrome or Edge 113+ have it.',
+    };
   }
   if (!report.adapter) {
     return {
@@ -69,7 +75,8 @@ export function chooseBackend(report: PreflightReport, preference: BackendPrefer
   if (report.adapter.isFallbackAdapter) {
     return {
       backend: 'wasm',
-      reason: 'The only WebGPU adapter is a software fallback (runs on the CPU, far slower than wasm); using wasm. You can still choose WebGPU.',
+      reason:
+        'The only WebGPU adapter is a software fallback (runs on the CPU, far slower than wasm); using wasm. You can still choose WebGPU.',
     };
   }
   if (report.adapter.maxStorageBufferBindingSize < 128 * MiB) {
@@ -78,5 +85,8 @@ export function chooseBackend(report: PreflightReport, preference: BackendPrefer
       reason: `The GPU allows storage buffers of only ${Math.round(report.adapter.maxStorageBufferBindingSize / MiB)} MiB, too small for model weights; using wasm (CPU).`,
     };
   }
-  return { backend: 'webgpu', reason: `Using WebGPU on ${report.adapter.vendor || 'the GPU'}${report.adapter.architecture ? ` (${report.adapter.architecture})` : ''}.` };
+  return {
+    backend: 'webgpu',
+    reason: `Using WebGPU on ${report.adapter.vendor || 'the GPU'}${report.adapter.architecture ? ` (${report.adapter.architecture})` : ''}.`,
+  };
 }

@@ -30,7 +30,12 @@ describe('planDecoderFeeds', () => {
       1,
       7,
     );
-    expect(plan.map((p) => p.dims)).toEqual([[1, 7], [1, 7], [1, 7], [1, 2, 0, 32]]);
+    expect(plan.map((p) => p.dims)).toEqual([
+      [1, 7],
+      [1, 7],
+      [1, 7],
+      [1, 2, 0, 32],
+    ]);
     expect(plan[3]!.kind).toBe('past');
   });
 

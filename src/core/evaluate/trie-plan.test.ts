@@ -43,7 +43,11 @@ describe('planTrie', () => {
 
   it('shares prefixes: patterns that differ only late share their early blocks', () => {
     // L = 6, drop one of the last three blocks: prefixes 0,1,2 are shared.
-    const keeps = [[0, 1, 2, 4, 5], [0, 1, 2, 3, 5], [0, 1, 2, 3, 4]];
+    const keeps = [
+      [0, 1, 2, 4, 5],
+      [0, 1, 2, 3, 5],
+      [0, 1, 2, 3, 4],
+    ];
     const plan = planTrie(keeps);
     expect(plan.unsharedBlockPasses).toBe(15);
     // Trie: 0-1-2, then {4-5}, {3-{5,4}} => 3 + 2 + 1 + 2 = 8 nodes.
@@ -51,7 +55,11 @@ describe('planTrie', () => {
   });
 
   it('scores duplicate patterns once for all their requests', () => {
-    const plan = planTrie([[0, 2], [0, 2], [1, 2]]);
+    const plan = planTrie([
+      [0, 2],
+      [0, 2],
+      [1, 2],
+    ]);
     const scores = plan.steps.filter((s) => s.op === 'score');
     expect(scores).toHaveLength(2);
     expect(plan.unsharedBlockPasses).toBe(4);

@@ -1,10 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { createMask, evopressDropConfig, llamaCppPruneLayers, maskJson, parseMask, slebRemovalList } from './mask-formats';
+import {
+  createMask,
+  evopressDropConfig,
+  llamaCppPruneLayers,
+  maskJson,
+  parseMask,
+  slebRemovalList,
+} from './mask-formats';
 
 const model = { name: 'demo', fingerprint: 'abc', blocks: 6 };
 
 describe('mask formats', () => {
-  const mask = createMask(model, [4, 1], { ppl: 12.5 }, { method: 'evo', seed: 3, params: { population: 8 }, evaluations: 40 });
+  const mask = createMask(
+    model,
+    [4, 1],
+    { ppl: 12.5 },
+    { method: 'evo', seed: 3, params: { population: 8 }, evaluations: 40 },
+  );
 
   it('keeps drop and keep complementary and sorted', () => {
     expect(mask.drop).toEqual([1, 4]);

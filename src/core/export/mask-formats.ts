@@ -32,7 +32,8 @@ export function createMask(
 ): MaskFile {
   const removed = [...new Set(drop)].sort((a, b) => a - b);
   for (const b of removed) {
-    if (!Number.isInteger(b) || b < 0 || b >= model.blocks) throw new RangeError(`block ${b} is not in 0..${model.blocks - 1}`);
+    if (!Number.isInteger(b) || b < 0 || b >= model.blocks)
+      throw new RangeError(`block ${b} is not in 0..${model.blocks - 1}`);
   }
   if (removed.length >= model.blocks) throw new RangeError('A mask must keep at least one block.');
   const keep = [...Array(model.blocks).keys()].filter((b) => !removed.includes(b));
