@@ -120,6 +120,12 @@ describe('the lab in Chromium', () => {
       page.getByRole('button', { name: 'SLEB removal_list' }).click(),
     ]);
     expect(readFileSync((await maskDownload.path())!, 'utf8').trim()).toBe(`[${best.join(', ')}]`);
+    // Try it: the same prompt through both models, with tokens per second.
+    await page.getByRole('button', { name: /^Generate/ }).click();
+    await page.getByTestId('try-result').waitFor({ timeout: 120_000 });
+    const captions = await page.locator('[data-testid=try-result] figcaption').allTextContents();
+    expect(captions).toHaveLength(2);
+    for (const c of captions) expect(Number(/([\d.]+) tokens\/s/.exec(c)?.[1])).toBeGreaterThan(0);
     await page.screenshot({ path: `${ARTIFACTS}/lab-exported.png`, fullPage: true });
     expect(session!.errors).toEqual([]);
   });

@@ -115,6 +115,21 @@ export interface PrunedFiles {
   readonly extras: readonly { readonly name: string; readonly bytes: Uint8Array }[];
 }
 
+export interface GeneratedText {
+  readonly text: string;
+  readonly tokens: number;
+  readonly ms: number;
+  readonly tokensPerSecond: number;
+}
+
+/** The same prompt continued by the original and by the pruned model. */
+export interface SideBySide {
+  readonly prompt: string;
+  readonly drop: readonly number[];
+  readonly original: GeneratedText;
+  readonly pruned: GeneratedText;
+}
+
 export interface VerifyResult {
   readonly ppl: number;
   readonly nll: number;

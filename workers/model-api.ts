@@ -3,10 +3,12 @@ import type { Backend } from '../src/core/env/backend';
 import { builtInCandidates } from '../src/core/calib/built-in-set';
 import { parseCorpusIndex } from '../src/core/calib/corpus';
 import { ccdsSample, defaultEmbeddingBlock, randomSample, type CalibrationSelection } from '../src/core/calib/ccds';
+import { tokenHistogramEmbedding } from '../src/core/calib/features';
 import type { EvalRequest, EvalResult } from '../src/core/evaluate/evaluator';
 import { softmaxTopK } from '../src/core/evaluate/top-k';
 import { inspectModel, isOnnxError, pruneModel, type InspectedModel } from '../src/core/onnx';
 import { blockInfluence, embedWindows } from '../src/runtime/hidden-states';
+import { generateGreedy } from '../src/runtime/generate';
 import { sessionBytes } from '../src/runtime/model-bytes';
 import { createWholeModelEvaluator } from '../src/runtime/whole-evaluator';
 import { loadTokenizer, TokenizerError, type TextTokenizer } from '../src/core/tokenize/tokenizer';
@@ -18,6 +20,7 @@ import type {
   BuiltInCalibrationRequest,
   CalibrationInfo,
   PrunedFiles,
+  SideBySide,
   VerifyResult,
   CalibrationProgress,
   EvaluateProgress,
@@ -84,6 +87,8 @@ export function createModelApi() {
   let config: Record<string, unknown> | null = null;
   /** tokenizer.json and friends as the user gave them, shipped again with every export. */
   let sideFiles = new Map<string, Uint8Array>();
+  /** The last pruned model a generation ran on, kept while the same pattern is tried again. */
+  let prunedSession: { key: string; handle: SessionHandle } | undefined;
   let current: AbortController | undefined;
   // create() and run() on one session must never overlap (onnxruntime-web); serialise calls.
   let queue: Promise<unknown> = Promise.resolve();
@@ -93,6 +98,8 @@ export function createModelApi() {
     return p;
   };
   const dropModel = async () => {
+    await prunedSession?.handle.session.release();
+    prunedSession = undefined;
     evaluator = undefined;
     await runner?.release();
     runner = undefined;
@@ -308,7 +315,9 @@ export function createModelApi() {
               seed: req.seed,
             });
           } else {
-            selection = randomSample(candidates, { samples: req.samples, seed: req.seed });
+            // No model pass for random sampling; the scatter plot uses the cheap token-histogram embedding.
+            const emb = candidates.map((c) => tokenHistogramEmbedding(c.ids));
+            selection = randomSample(candidates, { samples: req.samples, seed: req.seed }, emb);
           }
           windows = selection.samples.map((s) => candidates[s.window]!.ids);
           evaluator = createSplitEvaluator(runner, windows);
@@ -400,6 +409,40 @@ export function createModelApi() {
             ...(onResult ? { onResult: (result, done, total) => onResult({ result, done, total }) } : {}),
           }),
         );
+      });
+    },
+
+    /** Greedy continuation of `prompt` by the original model and by the model without `drop`, with tokens per second. */
+    async generateSideBySide(prompt: string, drop: number[], maxNew = 24): Promise<WorkerResult<SideBySide>> {
+      return serial(async () => {
+        const h = handle;
+        const tok = tokenizer;
+        const model = inspected;
+        if (!h || !tok || !model) return { ok: false, error: { code: 'not-loaded', message: 'Load a model first.' } };
+        const ids = tok.encode(prompt);
+        if (ids.length === 0)
+          return { ok: false, error: { code: 'bad-input', message: 'Type a prompt of at least one token.' } };
+        return guard('internal', async () => {
+          const key = [...drop].sort((a, b) => a - b).join(',');
+          if (prunedSession?.key !== key) {
+            await prunedSession?.handle.session.release();
+            prunedSession = undefined;
+            const bytes = await sessionBytes(pruneModel(model, drop).files);
+            const created = await createSession(
+              bytes.onnx,
+              h.backend,
+              bytes.externalData ? { externalData: bytes.externalData } : {},
+            );
+            prunedSession = { key, handle: created };
+          }
+          const run = async (sh: SessionHandle) => {
+            // One untimed token first: the first run of a session pays one-off setup costs.
+            await generateGreedy(sh, ids, 1);
+            const g = await generateGreedy(sh, ids, maxNew);
+            return { text: tok.decode(g.ids), tokens: g.ids.length, ms: g.ms, tokensPerSecond: g.tokensPerSecond };
+          };
+          return { prompt, drop: [...drop], original: await run(h), pruned: await run(prunedSession.handle) };
+        });
       });
     },
 

@@ -5,9 +5,16 @@ import { createModelSlice, type ModelSlice } from './model-slice';
 import { createPatternSlice, type PatternSlice } from './pattern-slice';
 import { createPreflightSlice, type PreflightSlice } from './preflight-slice';
 import { createSearchSlice, type SearchSlice } from './search-slice';
+import { createTrySlice, type TrySlice } from './try-slice';
 
 /** One store from typed slices; actions call core/bridge and `set`; components hold no logic. */
-export type LabState = PreflightSlice & ModelSlice & CalibrationSlice & PatternSlice & SearchSlice & ExportSlice;
+export type LabState = PreflightSlice &
+  ModelSlice &
+  CalibrationSlice &
+  PatternSlice &
+  SearchSlice &
+  ExportSlice &
+  TrySlice;
 
 export const useLab = create<LabState>()((...a) => ({
   ...createPreflightSlice(...a),
@@ -16,4 +23,5 @@ export const useLab = create<LabState>()((...a) => ({
   ...createPatternSlice(...a),
   ...createSearchSlice(...a),
   ...createExportSlice(...a),
+  ...createTrySlice(...a),
 }));

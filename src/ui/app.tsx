@@ -10,6 +10,7 @@ import { RunsTable } from './runs-table';
 import { SearchPanel } from './search-panel';
 import { Shortcuts } from './shortcuts';
 import { StatusLine } from './status-line';
+import { TryPanel } from './try-panel';
 
 export function App() {
   const probe = useLab((s) => s.probe);
@@ -68,6 +69,7 @@ export function App() {
         <LiveCharts />
         <RunsTable />
         <ExportPanel />
+        <TryPanel />
       </main>
     </>
   );

@@ -135,7 +135,11 @@ export function CalibrationPanel() {
               </ScatterChart>
             </ResponsiveContainer>
             <figcaption>
-              Candidates by domain (colour); chosen samples drawn large.{' '}
+              Candidates by domain (colour), projected from{' '}
+              {cal.info.method === 'ccds'
+                ? "the model's hidden states"
+                : 'token histograms (random sampling runs no model pass)'}
+              ; chosen samples drawn large.{' '}
               {Object.entries(DOMAIN_COLOURS)
                 .filter(([d]) => cal.info.points.some((p) => p.domain === d))
                 .map(([d, c]) => (
