@@ -30,7 +30,12 @@ export default defineConfig(({ mode }) => ({
   worker: { format: 'es', plugins: () => [browserOrt(mode)] },
   // onnxruntime-web loads its own .mjs/.wasm at run time; pre-bundling breaks those URLs.
   optimizeDeps: { exclude: ['onnxruntime-web'] },
-  build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 2000,
+    // bench.html: the evaluation benchmark's page, driven headless by `npm run bench -- eval`.
+    rolldownOptions: { input: { main: 'index.html', bench: 'bench.html' } },
+  },
   test: {
     include: ['src/**/*.test.ts', 'workers/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',

@@ -10,6 +10,7 @@ import { externalize } from '../core/onnx/__tests__/external';
 import { pngBytes } from '../core/onnx/__tests__/gen-bad';
 import { buildGpt2, GPT2 } from '../core/onnx/__tests__/gen-gpt2';
 import { f32, i64, maxAbsDiff, ort, runOutputs, session } from '../core/onnx/__tests__/ort';
+import { COMMANDS } from './main';
 
 interface Run {
   code: number;
@@ -103,6 +104,7 @@ describe('evop errors: non-zero exit and {"error": {code, message}}', () => {
     expect(missing.code).toBe(1);
     expect(missing.json.error.code).toBe('io');
     expect(unknown.code).toBe(2);
-    expect(unknown.json.error).toEqual({ code: 'unknown-command', message: 'Unknown command "frobnicate". Commands: inspect, prune.' });
+    expect(unknown.json.error).toEqual({ code: 'unknown-command', message: `Unknown command "frobnicate". Commands: ${Object.keys(COMMANDS).join(', ')}.` });
+    expect(Object.keys(COMMANDS)).toEqual(expect.arrayContaining(['inspect', 'prune', 'eval', 'bench']));
   });
 });

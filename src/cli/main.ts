@@ -6,11 +6,15 @@ import { isOnnxError } from '../core/onnx/errors';
 import { parseArgs } from './args';
 import { CliError } from './cli-error';
 import type { Command } from './command';
+import { bench } from './commands/bench';
+import { calib } from './commands/calib';
+import { evaluate } from './commands/eval';
 import { inspect } from './commands/inspect';
 import { prune } from './commands/prune';
+import { search } from './commands/search';
 
 /** Later commands (eval, calib, search, bench) slot in here, one module each under commands/. */
-export const COMMANDS: Readonly<Record<string, Command>> = { inspect, prune };
+export const COMMANDS: Readonly<Record<string, Command>> = { inspect, prune, eval: evaluate, bench, calib, search };
 
 function usage(): string {
   const lines = Object.values(COMMANDS).map((c) => `  ${c.usage}\n      ${c.summary}`);

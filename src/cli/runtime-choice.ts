@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import * as ortWeb from 'onnxruntime-web';
-import { useOrt, type Ort } from '../runtime/ort';
+import { setActiveOrt, type Ort } from '../runtime/ort';
 import { CliError } from './cli-error';
 
 export type RuntimePreference = 'auto' | 'node' | 'wasm';
@@ -25,7 +25,7 @@ export async function chooseRuntime(pref: RuntimePreference, hasExternalData = f
   if (pref !== 'wasm' && !hasExternalData) {
     try {
       const mod = (await import('onnxruntime-node')) as unknown as Ort;
-      useOrt(mod, 'node');
+      setActiveOrt(mod, 'node');
       return { backend: 'cpu (onnxruntime-node)' };
     } catch (e) {
       if (pref === 'node') {
@@ -34,6 +34,6 @@ export async function chooseRuntime(pref: RuntimePreference, hasExternalData = f
     }
   }
   ortWeb.env.wasm.numThreads = Math.max(1, Math.min(4, availableParallelism()));
-  useOrt(ortWeb, 'web');
+  setActiveOrt(ortWeb, 'web');
   return { backend: 'wasm (onnxruntime-web)' };
 }

@@ -20,7 +20,7 @@ export function ortKind(): OrtKind {
   return kind;
 }
 
-export function useOrt(module: Ort, k: OrtKind): void {
+export function setActiveOrt(module: Ort, k: OrtKind): void {
   active = module;
   kind = k;
 }
