@@ -138,6 +138,14 @@ describe('the lab in Chromium', () => {
     expect(Number(await page.getByTestId('ppl-chart').getAttribute('data-points'))).toBe(1);
     await page.keyboard.press('r');
     await page.locator('[data-testid=run-status][data-status=idle]').waitFor();
+    // Cancel mid-run: Space starts, R resets while a batch is in the worker; the worker stays usable.
+    await page.keyboard.press(' ');
+    await page.locator('[data-testid=run-status][data-status=running]').waitFor();
+    await page.keyboard.press('r');
+    await page.locator('[data-testid=run-status][data-status=idle]').waitFor({ timeout: 30_000 });
+    await page.keyboard.press('ArrowRight');
+    await page.locator('[data-testid=run-status][data-status=paused]').waitFor({ timeout: 120_000 });
+    expect(Number(await page.getByTestId('ppl-chart').getAttribute('data-points'))).toBe(1);
     await page.keyboard.press('?');
     await expect.poll(() => page.getByRole('dialog', { name: 'Keyboard shortcuts' }).isVisible()).toBe(true);
     expect(session!.errors).toEqual([]);
