@@ -5,6 +5,7 @@ import { createModelSlice, type ModelSlice } from './model-slice';
 import { createPatternSlice, type PatternSlice } from './pattern-slice';
 import { createPreflightSlice, type PreflightSlice } from './preflight-slice';
 import { createSearchSlice, type SearchSlice } from './search-slice';
+import { createShareSlice, type ShareSlice } from './share-slice';
 import { createTrySlice, type TrySlice } from './try-slice';
 
 /** One store from typed slices; actions call core/bridge and `set`; components hold no logic. */
@@ -14,7 +15,8 @@ export type LabState = PreflightSlice &
   PatternSlice &
   SearchSlice &
   ExportSlice &
-  TrySlice;
+  TrySlice &
+  ShareSlice;
 
 export const useLab = create<LabState>()((...a) => ({
   ...createPreflightSlice(...a),
@@ -24,4 +26,5 @@ export const useLab = create<LabState>()((...a) => ({
   ...createSearchSlice(...a),
   ...createExportSlice(...a),
   ...createTrySlice(...a),
+  ...createShareSlice(...a),
 }));

@@ -20,6 +20,8 @@ export type ModelStatus =
 
 export interface ModelSlice {
   model: ModelStatus;
+  /** Where the loaded model came from: the built-in demo or files the user opened. */
+  modelSource: 'demo' | 'files' | null;
   /** Why the last load failed (the previous model, if any, stays loaded). */
   loadError: WorkerError | null;
   prediction: Prediction | null;
@@ -42,7 +44,7 @@ type Loader = (backend: Backend, onProgress: (p: LoadProgress) => void) => Promi
 
 export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set, get) => {
   /** Loads through the worker; a failure keeps the previous model (the worker only swaps on success). */
-  const load = async (start: Loader) => {
+  const load = async (start: Loader, source: 'demo' | 'files') => {
     const choice = get().backendChoice;
     if (!choice) return;
     const previous = get().model;
@@ -64,21 +66,23 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
       return;
     }
     get().resetLab();
-    set({ model: { kind: 'ready', model: res.value }, loadError: null, prediction: null });
+    set({ model: { kind: 'ready', model: res.value }, modelSource: source, loadError: null, prediction: null });
     await get().calibrate();
+    await get().onModelLoaded();
   };
 
   return {
     model: { kind: 'empty' },
+    modelSource: null,
     loadError: null,
     prediction: null,
     predicting: false,
     predictionError: null,
     loadDemo() {
-      return load((backend, onProgress) => workerClient().api.loadModel(DEMO_MODEL, backend, onProgress));
+      return load((backend, onProgress) => workerClient().api.loadModel(DEMO_MODEL, backend, onProgress), 'demo');
     },
     loadFiles(files) {
-      return load((backend, onProgress) => workerClient().api.loadModelFiles(files, backend, onProgress));
+      return load((backend, onProgress) => workerClient().api.loadModelFiles(files, backend, onProgress), 'files');
     },
 
     async predict(prompt) {

@@ -10,15 +10,29 @@ import { RunsTable } from './runs-table';
 import { SearchPanel } from './search-panel';
 import { Shortcuts } from './shortcuts';
 import { StatusLine } from './status-line';
+import { ShareBar } from './share-bar';
+import { Tour } from './tour';
+import { startUrlSync } from '../store/url-sync';
+import type { ControlId } from '../core/share/url-state';
 import { TryPanel } from './try-panel';
 
 export function App() {
   const probe = useLab((s) => s.probe);
+  const classroom = useLab((s) => s.classroom);
   const loadFiles = useLab((s) => s.loadFiles);
   const [dragging, setDragging] = useState(false);
   useEffect(() => {
-    void probe();
+    let stop: (() => void) | undefined;
+    // A shared link may load the demo at once, which needs the backend the preflight picks.
+    void probe().then(() => {
+      stop = startUrlSync(useLab);
+    });
+    return () => stop?.();
   }, [probe]);
+  useEffect(() => {
+    document.documentElement.classList.toggle('present', classroom.present);
+  }, [classroom.present]);
+  const shown = (id: ControlId) => !classroom.hide.includes(id);
   // Drop anywhere on the page (Netron's open-a-model flow).
   useEffect(() => {
     const over = (e: DragEvent) => {
@@ -55,21 +69,23 @@ export function App() {
         <Shortcuts />
       </header>
       <StatusLine />
+      <ShareBar />
+      <Tour />
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
           Drop the .onnx with its tokenizer.json (and .onnx_data, config.json)
         </div>
       )}
       <main className="grid">
-        <DemoPanel />
-        <PreflightPanel />
+        {shown('model') && <DemoPanel />}
+        {shown('preflight') && <PreflightPanel />}
         <BlockStrip />
-        <CalibrationPanel />
-        <SearchPanel />
+        {shown('calibration') && <CalibrationPanel />}
+        {shown('search') && <SearchPanel />}
         <LiveCharts />
         <RunsTable />
-        <ExportPanel />
-        <TryPanel />
+        {shown('export') && <ExportPanel />}
+        {shown('try') && <TryPanel />}
       </main>
     </>
   );
