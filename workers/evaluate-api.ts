@@ -64,10 +64,24 @@ export interface Prediction {
   readonly backend: Backend;
 }
 
-/** The built-in calibration set: candidate windows cut from the corpus pools, then chosen by CCDS or at random. */
-export interface BuiltInCalibrationRequest {
-  /** Base URL of public/corpus/ (index.json and the pool files). */
-  readonly corpusUrl: string;
+/** Where calibration candidates come from: the built-in pools, or the user's own text. */
+export type CalibrationSource =
+  | {
+      readonly kind: 'builtin';
+      /** Base URL of public/corpus/ (index.json and the pool files). */ readonly corpusUrl: string;
+    }
+  | {
+      readonly kind: 'user';
+      /** Pasted text, or the bytes of a dropped .txt / .md / .jsonl / .csv file. */
+      readonly input: string | Uint8Array;
+      readonly fileName?: string;
+      /** JSONL field / CSV column holding the text (default `text`). */
+      readonly field?: string;
+    };
+
+/** A calibration set: candidate windows from the source, then chosen by CCDS or at random. */
+export interface CalibrationRequest {
+  readonly source: CalibrationSource;
   readonly method: 'ccds' | 'random';
   readonly samples: number;
   readonly seqLen: number;

@@ -1,7 +1,9 @@
 import { transfer } from 'comlink';
 import type { Backend } from '../src/core/env/backend';
-import { builtInCandidates } from '../src/core/calib/built-in-set';
-import { parseCorpusIndex } from '../src/core/calib/corpus';
+import { builtInCandidates, spreadOverDomains } from '../src/core/calib/built-in-set';
+import { parseUserText, UserTextError } from '../src/core/calib/user-text';
+import { cutWindows, type CandidateWindow } from '../src/core/calib/windows';
+import { parseCorpusIndex, toCorpusDocuments } from '../src/core/calib/corpus';
 import { ccdsSample, defaultEmbeddingBlock, randomSample, type CalibrationSelection } from '../src/core/calib/ccds';
 import { tokenHistogramEmbedding } from '../src/core/calib/features';
 import type { EvalRequest, EvalResult } from '../src/core/evaluate/evaluator';
@@ -17,7 +19,7 @@ import { createSession, lastTokenLogits, type SessionHandle } from '../src/runti
 import { createSplitEvaluator, type SplitEvaluator } from '../src/runtime/split-evaluator';
 import { createSplitRunner, type SplitRunner } from '../src/runtime/split-runner';
 import type {
-  BuiltInCalibrationRequest,
+  CalibrationRequest,
   CalibrationInfo,
   PrunedFiles,
   SideBySide,
@@ -42,6 +44,7 @@ function toWorkerError(e: unknown, code: WorkerError['code']): WorkerError {
   if (err?.name === 'AbortError') return { code: 'cancelled', message: 'Cancelled.' };
   if (err instanceof TokenizerError) return { code: 'bad-tokenizer', message: err.message };
   if (isOnnxError(err)) return { code: 'bad-model', message: err.message };
+  if (err instanceof UserTextError) return { code: 'bad-input', message: err.message };
   return { code, message: err?.message || String(e) };
 }
 
@@ -260,9 +263,9 @@ export function createModelApi() {
       });
     },
 
-    /** Builds a calibration set from the built-in pools (CCDS or random) and the split evaluator over it. */
-    async useBuiltInCalibration(
-      req: BuiltInCalibrationRequest,
+    /** Builds a calibration set (built-in pools or the user's text; CCDS or random) and the split evaluator over it. */
+    async useCalibration(
+      req: CalibrationRequest,
       onProgress: (p: CalibrationProgress) => void,
     ): Promise<WorkerResult<CalibrationInfo>> {
       return serial(async () => {
@@ -275,18 +278,34 @@ export function createModelApi() {
         const signal = current.signal;
         return guard('internal', async () => {
           const t0 = now();
-          const index = parseCorpusIndex(await fetchJson(new URL('index.json', req.corpusUrl).href));
-          const files = [];
-          for (const d of index.domains) {
-            const r = await fetch(new URL(d.pool.file, req.corpusUrl).href);
-            if (!r.ok) throw new Error(`Could not download the corpus file ${d.pool.file}: HTTP ${r.status}.`);
-            files.push({ domain: d.domain, file: d.pool.file, text: await r.text() });
-            onProgress({ type: 'corpus', loaded: files.length, total: index.domains.length });
+          const max = req.candidates ?? DEFAULT_CANDIDATES;
+          let candidates: CandidateWindow[];
+          if (req.source.kind === 'builtin') {
+            const base = req.source.corpusUrl;
+            const index = parseCorpusIndex(await fetchJson(new URL('index.json', base).href));
+            const files = [];
+            for (const d of index.domains) {
+              const r = await fetch(new URL(d.pool.file, base).href);
+              if (!r.ok) throw new Error(`Could not download the corpus file ${d.pool.file}: HTTP ${r.status}.`);
+              files.push({ domain: d.domain, file: d.pool.file, text: await r.text() });
+              onProgress({ type: 'corpus', loaded: files.length, total: index.domains.length });
+            }
+            candidates = builtInCandidates(files, tok, { seqLen: req.seqLen, candidates: max });
+          } else {
+            const { input, fileName, field } = req.source;
+            const user = parseUserText(input, {
+              ...(fileName ? { fileName } : {}),
+              ...(field ? { field, column: field } : {}),
+            });
+            const docs = toCorpusDocuments(user, fileName ?? 'pasted');
+            candidates = spreadOverDomains(cutWindows(docs, tok, { seqLen: req.seqLen }), max);
+            if (candidates.length < req.samples) {
+              throw new UserTextError(
+                'empty',
+                `Your text gave ${candidates.length} window(s) of ${req.seqLen} tokens, fewer than the ${req.samples} samples asked for. Add text, or lower the samples or the tokens per sample.`,
+              );
+            }
           }
-          const candidates = builtInCandidates(files, tok, {
-            seqLen: req.seqLen,
-            candidates: req.candidates ?? DEFAULT_CANDIDATES,
-          });
           onProgress({ type: 'tokenize', windows: candidates.length });
           if (candidates.length < req.samples) {
             throw new Error(

@@ -27,8 +27,20 @@ export type CalibrationStatus =
   | { readonly kind: 'ready'; readonly info: CalibrationInfo }
   | { readonly kind: 'error'; readonly error: WorkerError };
 
+/** The user's own calibration text (pasted or a dropped file); stays on this machine, never in a link. */
+export interface UserCalibrationText {
+  readonly input: string | Uint8Array;
+  readonly fileName?: string;
+  /** JSONL field / CSV column holding the text. */
+  readonly field?: string;
+}
+
 export interface CalibrationSlice {
   calibrationSettings: CalibrationSettings;
+  /** Built-in pool or the user's text. */
+  calibrationSource: 'builtin' | 'user';
+  userText: UserCalibrationText | null;
+  setCalibrationSource(source: 'builtin' | 'user', text?: UserCalibrationText | null): void;
   calibration: CalibrationStatus;
   setCalibrationSettings(patch: Partial<CalibrationSettings>): void;
   calibrate(): Promise<void>;
@@ -39,6 +51,11 @@ let calibrationRequest = 0;
 export const createCalibrationSlice: StateCreator<LabState, [], [], CalibrationSlice> = (set, get) => ({
   calibrationSettings: DEFAULT_CALIBRATION,
   calibration: { kind: 'none' },
+  calibrationSource: 'builtin',
+  userText: null,
+  setCalibrationSource(source, text) {
+    set({ calibrationSource: source, ...(text !== undefined ? { userText: text } : {}) });
+  },
   setCalibrationSettings(patch) {
     set({ calibrationSettings: { ...get().calibrationSettings, ...patch } });
   },
@@ -50,8 +67,21 @@ export const createCalibrationSlice: StateCreator<LabState, [], [], CalibrationS
     if (get().calibration.kind === 'building') void workerClient().api.cancel();
     const request = ++calibrationRequest;
     set({ calibration: { kind: 'building', progress: null } });
-    const res = await workerClient().api.useBuiltInCalibration(
-      { corpusUrl: new URL('corpus/', document.baseURI).href, ...s },
+    const user = get().calibrationSource === 'user' ? get().userText : null;
+    if (get().calibrationSource === 'user' && !user) {
+      set({
+        calibration: {
+          kind: 'error',
+          error: { code: 'bad-input', message: 'Paste some text or open a text file first.' },
+        },
+      });
+      return;
+    }
+    const source = user
+      ? ({ kind: 'user', ...user } as const)
+      : ({ kind: 'builtin', corpusUrl: new URL('corpus/', document.baseURI).href } as const);
+    const res = await workerClient().api.useCalibration(
+      { source, ...s },
       // Progress comes through its own message port and may arrive after the result: drop stale ones.
       Comlink.proxy((p: CalibrationProgress) => {
         if (request === calibrationRequest && get().calibration.kind === 'building')

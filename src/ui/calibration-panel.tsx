@@ -27,6 +27,9 @@ export function CalibrationPanel() {
   const calibrate = useLab((s) => s.calibrate);
   const cal = useLab((s) => s.calibration);
   const running = useLab((s) => s.runStatus === 'running');
+  const source = useLab((s) => s.calibrationSource);
+  const userText = useLab((s) => s.userText);
+  const setSource = useLab((s) => s.setCalibrationSource);
   if (model.kind !== 'ready') return null;
   const num = (v: string, min: number, max: number) => Math.max(min, Math.min(max, Math.round(Number(v) || min)));
 
@@ -45,6 +48,17 @@ export function CalibrationPanel() {
           void calibrate();
         }}
       >
+        <label>
+          Text
+          <select
+            data-testid="cal-source"
+            value={source}
+            onChange={(e) => setSource(e.target.value as 'builtin' | 'user')}
+          >
+            <option value="builtin">Built-in pool (6 domains)</option>
+            <option value="user">Your text</option>
+          </select>
+        </label>
         <label>
           Method
           <select
@@ -100,6 +114,53 @@ export function CalibrationPanel() {
           Build calibration set
         </button>
       </form>
+      {source === 'user' && (
+        <div className="user-text">
+          <label htmlFor="user-text">Paste text (or open a .txt, .md, .jsonl or .csv file)</label>
+          <textarea
+            id="user-text"
+            rows={4}
+            value={typeof userText?.input === 'string' && !userText.fileName ? userText.input : ''}
+            placeholder={
+              userText?.fileName
+                ? `Using ${userText.fileName}`
+                : 'Paste a few paragraphs of the text your model should stay good at…'
+            }
+            onChange={(e) => setSource('user', e.target.value ? { input: e.target.value } : null)}
+          />
+          <div className="controls">
+            <input
+              type="file"
+              accept=".txt,.md,.jsonl,.csv,text/plain"
+              aria-label="Open a text file"
+              data-testid="user-text-file"
+              onChange={async (e) => {
+                const f = e.target.files?.[0];
+                if (f)
+                  setSource('user', {
+                    input: new Uint8Array(await f.arrayBuffer()),
+                    fileName: f.name,
+                    ...(userText?.field ? { field: userText.field } : {}),
+                  });
+              }}
+            />
+            <label>
+              JSONL field / CSV column
+              <input
+                value={userText?.field ?? ''}
+                placeholder="text"
+                onChange={(e) =>
+                  userText &&
+                  setSource('user', {
+                    ...userText,
+                    ...(e.target.value ? { field: e.target.value } : { field: undefined }),
+                  })
+                }
+              />
+            </label>
+          </div>
+        </div>
+      )}
       {cal.kind === 'building' && <p aria-live="polite">{progressLabel(cal)}</p>}
       {cal.kind === 'error' && (
         <p className="error" role="alert">

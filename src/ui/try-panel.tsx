@@ -21,7 +21,7 @@ export function TryPanel() {
           void generate(prompt);
         }}
       >
-        <label htmlFor="try-prompt">Prompt</label>
+        <label htmlFor="try-prompt">Prompt to continue</label>
         <input id="try-prompt" value={prompt} onChange={(e) => setPrompt(e.target.value)} autoComplete="off" />
         <button type="submit" disabled={busy || prompt.length === 0}>
           {busy ? 'Generating…' : `Generate (original vs without [${drop.join(', ')}])`}
