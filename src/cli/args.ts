@@ -23,7 +23,13 @@ export function parseArgs(argv: readonly string[], spec: Readonly<Record<string,
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     const kind = spec[name];
-    if (!kind) throw new CliError('bad-args', `Unknown option --${name}. Known: ${Object.keys(spec).map((k) => `--${k}`).join(', ')}.`);
+    if (!kind)
+      throw new CliError(
+        'bad-args',
+        `Unknown option --${name}. Known: ${Object.keys(spec)
+          .map((k) => `--${k}`)
+          .join(', ')}.`,
+      );
     if (kind === 'boolean') {
       options[name] = eq < 0 ? true : arg.slice(eq + 1) !== 'false';
       continue;
@@ -39,7 +45,10 @@ export function parseArgs(argv: readonly string[], spec: Readonly<Record<string,
 
 /** `3,7` or `3 7` or `[3,7]` -> [3, 7]; an empty string is the empty list (prune nothing). */
 export function parseIntList(text: string, what: string): number[] {
-  const parts = text.replace(/[[\]]/g, '').split(/[\s,]+/).filter(Boolean);
+  const parts = text
+    .replace(/[[\]]/g, '')
+    .split(/[\s,]+/)
+    .filter(Boolean);
   return parts.map((p) => {
     if (!/^\d+$/.test(p)) throw new CliError('bad-args', `${what} must be block numbers like 3,7; got "${text}".`);
     return Number(p);

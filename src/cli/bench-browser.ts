@@ -3,40 +3,15 @@
  * dist/ that e2e serves), serves it with `vite preview` (cross-origin isolated, as users get it),
  * and reads the page's JSON result. Uses the e2e harness's Chromium launcher; never downloads one.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSession } from '../../e2e/browser';
+import { startPreview } from '../../e2e/preview-server';
 import { CliError } from './cli-error';
 
 const VITE = 'node_modules/vite/bin/vite.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(url: string, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > until) throw new CliError('io', `vite preview did not answer at ${url} within ${ms} ms.`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 export interface BrowserBenchOptions {
   readonly query: Readonly<Record<string, string | number>>;
@@ -45,21 +20,24 @@ export interface BrowserBenchOptions {
 }
 
 /** The page's result object (an EvalBenchResult plus runtime details), or throws its error. */
-export async function runBrowserBench({ query, timeoutMs, log }: BrowserBenchOptions): Promise<Record<string, unknown>> {
+export async function runBrowserBench({
+  query,
+  timeoutMs,
+  log,
+}: BrowserBenchOptions): Promise<Record<string, unknown>> {
   const outDir = mkdtempSync(join(tmpdir(), 'evop-bench-dist-'));
   try {
     log('building the app and bench.html (vite build) ...');
     // Output kept back unless the build fails: rolldown's timing notes would bury the table.
-    const build = spawnSync(process.execPath, [VITE, 'build', '--logLevel', 'error', '--outDir', outDir, '--emptyOutDir'], { encoding: 'utf8' });
+    const build = spawnSync(
+      process.execPath,
+      [VITE, 'build', '--logLevel', 'error', '--outDir', outDir, '--emptyOutDir'],
+      { encoding: 'utf8' },
+    );
     if (build.status !== 0) throw new CliError('io', `vite build failed:\n${build.stdout}${build.stderr}`);
-    const port = await freePort();
-    const server = spawn(process.execPath, [VITE, 'preview', '--outDir', outDir, '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const server = await startPreview(outDir);
     try {
-      const baseURL = `http://127.0.0.1:${port}/`;
-      await waitFor(baseURL, 30_000);
-      const session = await openSession(baseURL);
+      const session = await openSession(server.baseURL);
       try {
         const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
         log(`running bench.html?${qs} in headless Chromium ...`);
@@ -72,9 +50,11 @@ export async function runBrowserBench({ query, timeoutMs, log }: BrowserBenchOpt
         let crashed = false;
         session.page.on('crash', () => (crashed = true));
         while ((await result.count()) === 0) {
-          if (crashed) throw new Error('the Chromium page crashed (out of memory?); with --threads above 1, try --threads 1.');
+          if (crashed)
+            throw new Error('the Chromium page crashed (out of memory?); with --threads above 1, try --threads 1.');
           if (session.errors.length > 0) throw new Error(`bench page error: ${session.errors.join('; ')}`);
-          if (Date.now() > until) throw new Error(`bench page gave no result within ${timeoutMs / 1000} s (last status: ${shown}).`);
+          if (Date.now() > until)
+            throw new Error(`bench page gave no result within ${timeoutMs / 1000} s (last status: ${shown}).`);
           const now = (await session.page.locator('#status').textContent()) ?? '';
           if (now !== shown) log(`  chromium: ${(shown = now)}`);
           await new Promise((r) => setTimeout(r, 1000));
@@ -87,11 +67,7 @@ export async function runBrowserBench({ query, timeoutMs, log }: BrowserBenchOpt
         await session.close();
       }
     } finally {
-      if (server.exitCode === null) {
-        const exited = new Promise((r) => server.once('exit', r));
-        server.kill('SIGTERM');
-        await exited;
-      }
+      await server.stop();
     }
   } finally {
     rmSync(outDir, { recursive: true, force: true });

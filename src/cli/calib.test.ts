@@ -21,10 +21,15 @@ interface Run {
 
 function evop(args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile('npx', ['tsx', 'src/cli/main.ts', 'calib', ...args], { encoding: 'utf8', maxBuffer: 64 << 20 }, (err, stdout) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, json: JSON.parse(stdout.trim().split('\n').pop() || '{}') as Record<string, any> });
-    });
+    execFile(
+      'npx',
+      ['tsx', 'src/cli/main.ts', 'calib', ...args],
+      { encoding: 'utf8', maxBuffer: 64 << 20 },
+      (err, stdout) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, json: JSON.parse(stdout.trim().split('\n').pop() || '{}') as Record<string, any> });
+      },
+    );
   });
 }
 
@@ -46,7 +51,15 @@ describe('evop calib', () => {
     const out = join(tmp, 'ccds.json');
     const r = await evop([MODEL, ...SETTINGS, '--seed', '0', '--out', out]);
     expect(r.code).toBe(0);
-    expect(r.json).toMatchObject({ command: 'calib', method: 'ccds', samples: 12, seqLen: 32, block: 8, clusters: 6, pool: 'built-in' });
+    expect(r.json).toMatchObject({
+      command: 'calib',
+      method: 'ccds',
+      samples: 12,
+      seqLen: 32,
+      block: 8,
+      clusters: 6,
+      pool: 'built-in',
+    });
     const rows = parseIdsJson(readFileSync(out, 'utf8'), { vocabSize: 4096, seqLen: 32 });
     expect(rows).toHaveLength(12);
     expect(r.json.rows).toHaveLength(12);
@@ -73,23 +86,48 @@ describe('evop calib', () => {
    *   16 / 8: 14 of 20 (32 tokens), 18 (64), 17 (128).   24 / 12: 20 of 20 at 32, 64 and 128.
    * So the claim holds from 12 clusters (2 windows each), and that is what is tested here.
    */
-  it('CCDS with 12 clusters on the model\'s hidden states covers all six domains for every seed tried', async () => {
+  it("CCDS with 12 clusters on the model's hidden states covers all six domains for every seed tried", async () => {
     const settings = ['--samples', '24', '--seq-len', '32', '--clusters', '12', '--per-document', '1', '--json'];
     for (const seed of [1, 2, 3]) {
       const r = await evop([MODEL, ...settings, '--seed', String(seed), '--out', join(tmp, `seed${seed}.json`)]);
       expect(r.code).toBe(0);
       expect(r.json.quotas).toEqual(Array(12).fill(2));
-      expect({ seed, domains: Object.keys(r.json.perDomain).sort() }).toEqual({ seed, domains: [...BUILT_IN_DOMAINS].sort() });
+      expect({ seed, domains: Object.keys(r.json.perDomain).sort() }).toEqual({
+        seed,
+        domains: [...BUILT_IN_DOMAINS].sort(),
+      });
     }
   }, 180_000);
 
   it('random sampling and --pool text files: per-domain counts name the files', async () => {
     const a = join(tmp, 'letters.txt');
     const b = join(tmp, 'recipes.md');
-    writeFileSync(a, 'Dear Anne, the weather here has been fine all week and the garden is full of roses.\n\n'.repeat(20));
-    writeFileSync(b, '# Bread\n\nMix the flour, the water and the salt, then knead the dough for ten minutes.\n\n'.repeat(20));
+    writeFileSync(
+      a,
+      'Dear Anne, the weather here has been fine all week and the garden is full of roses.\n\n'.repeat(20),
+    );
+    writeFileSync(
+      b,
+      '# Bread\n\nMix the flour, the water and the salt, then knead the dough for ten minutes.\n\n'.repeat(20),
+    );
     const out = join(tmp, 'random.json');
-    const r = await evop([MODEL, '--pool', a, b, '--method', 'random', '--samples', '4', '--seq-len', '16', '--seed', '3', '--out', out, '--json']);
+    const r = await evop([
+      MODEL,
+      '--pool',
+      a,
+      b,
+      '--method',
+      'random',
+      '--samples',
+      '4',
+      '--seq-len',
+      '16',
+      '--seed',
+      '3',
+      '--out',
+      out,
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     expect(r.json).toMatchObject({ method: 'random', block: null, clusters: null, pool: [a, b] });
     const rows = parseIdsJson(readFileSync(out, 'utf8'), { seqLen: 16 });
@@ -107,15 +145,32 @@ describe('evop calib', () => {
     writeFileSync(join(tmp, 'short.txt'), 'Only a few words here, far too few for five hundred windows.\n');
     const [noOut, tooMany, badMethod, missing] = await Promise.all([
       evop([MODEL, '--samples', '4', '--json']),
-      evop([MODEL, '--pool', join(tmp, 'short.txt'), '--samples', '500', '--seq-len', '16', '--out', join(tmp, 'x.json'), '--json']),
+      evop([
+        MODEL,
+        '--pool',
+        join(tmp, 'short.txt'),
+        '--samples',
+        '500',
+        '--seq-len',
+        '16',
+        '--out',
+        join(tmp, 'x.json'),
+        '--json',
+      ]),
       evop([MODEL, '--method', 'kmeans', '--out', join(tmp, 'y.json'), '--json']),
       evop([MODEL, '--pool', join(tmp, 'nope.txt'), '--out', join(tmp, 'z.json'), '--json']),
     ]);
     expect(noOut.code).toBe(2);
-    expect(noOut.json.error).toEqual({ code: 'bad-args', message: '--out <ids.json> is required: where to write the chosen windows.' });
+    expect(noOut.json.error).toEqual({
+      code: 'bad-args',
+      message: '--out <ids.json> is required: where to write the chosen windows.',
+    });
     expect(tooMany.code).toBe(2);
     expect(tooMany.json.error.message).toMatch(/fewer than --samples 500/);
-    expect(badMethod.json.error).toEqual({ code: 'bad-args', message: '--method must be one of ccds, random, not "kmeans".' });
+    expect(badMethod.json.error).toEqual({
+      code: 'bad-args',
+      message: '--method must be one of ccds, random, not "kmeans".',
+    });
     expect(missing.code).toBe(1);
     expect(missing.json.error.code).toBe('io');
   }, 120_000);

@@ -6,11 +6,20 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { cutWindows, IdsJsonError, parseIdsJson, parseUserText, toCorpusDocuments, UserTextError, type CandidateWindow } from '../core/calib';
+import {
+  cutWindows,
+  IdsJsonError,
+  parseIdsJson,
+  parseUserText,
+  toCorpusDocuments,
+  UserTextError,
+  type CandidateWindow,
+} from '../core/calib';
 import { createRng } from '../core/random/rng';
 import { loadTokenizer, TokenizerError, type TextTokenizer } from '../core/tokenize/tokenizer';
 import type { OptionKind, ParsedArgs } from './args';
 import { CliError } from './cli-error';
+import { readJsonFile } from './model-files';
 
 /** The demo defaults of the evaluation issue: 32 windows of 256 tokens. */
 export const DEFAULT_SAMPLES = 32;
@@ -51,7 +60,14 @@ export type CalibSelector = (ctx: CalibSelectContext) => Promise<readonly number
 const selectors = new Map<string, CalibSelector>([
   // Consecutive windows from the start: deterministic and what "cut the text into n windows" means.
   ['first', ({ samples }) => Array.from({ length: samples }, (_, i) => i)],
-  ['random', ({ candidates, samples, seed }) => createRng(seed).sample(candidates.map((_, i) => i), samples)],
+  [
+    'random',
+    ({ candidates, samples, seed }) =>
+      createRng(seed).sample(
+        candidates.map((_, i) => i),
+        samples,
+      ),
+  ],
 ]);
 
 /** The hook for other methods (CCDS): registered by the module that implements them. */
@@ -66,7 +82,8 @@ export function calibMethods(): string[] {
 function positiveInt(value: string | boolean | undefined, name: string, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
   const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < min) throw new CliError('bad-args', `--${name} must be an integer >= ${min}, not "${String(value)}".`);
+  if (!Number.isInteger(n) || n < min)
+    throw new CliError('bad-args', `--${name} must be an integer >= ${min}, not "${String(value)}".`);
   return n;
 }
 
@@ -112,7 +129,7 @@ export async function buildCalibration(args: ParsedArgs, modelDir: string, vocab
       'bad-args',
       calib !== undefined
         ? 'Give either --calib <text file> or --calib-ids <ids.json>, not both.'
-        : 'Give calibration data: --calib <text file> (tokenized with the model\'s tokenizer.json) or --calib-ids <ids.json> (a JSON array of equal-length arrays of token ids).',
+        : "Give calibration data: --calib <text file> (tokenized with the model's tokenizer.json) or --calib-ids <ids.json> (a JSON array of equal-length arrays of token ids).",
     );
   }
   const samplesGiven = args.options.samples !== undefined;
@@ -131,10 +148,14 @@ export async function buildCalibration(args: ParsedArgs, modelDir: string, vocab
       if (e instanceof IdsJsonError) throw new CliError('bad-args', `${calibIds}: ${e.message}`);
       throw e;
     }
-    if (rows[0]!.length < 2) throw new CliError('bad-args', `${calibIds}: rows need at least 2 token ids (one predicted token).`);
+    if (rows[0]!.length < 2)
+      throw new CliError('bad-args', `${calibIds}: rows need at least 2 token ids (one predicted token).`);
     // ids.json is the set itself: --samples only trims it, never pads it.
     if (samplesGiven && samples > rows.length) {
-      throw new CliError('bad-args', `${calibIds} has ${rows.length} rows but --samples ${samples} were asked for; add rows or lower --samples.`);
+      throw new CliError(
+        'bad-args',
+        `${calibIds} has ${rows.length} rows but --samples ${samples} were asked for; add rows or lower --samples.`,
+      );
     }
     const windows = samplesGiven ? rows.slice(0, samples) : rows;
     return { windows, source: `${basename(calibIds)} (${windows.length} x ${windows[0]!.length} ids)` };
@@ -143,7 +164,8 @@ export async function buildCalibration(args: ParsedArgs, modelDir: string, vocab
   if (calib === undefined) throw new Error('unreachable: one of --calib / --calib-ids is set');
   const method = typeof args.options['calib-method'] === 'string' ? args.options['calib-method'] : 'first';
   const select = selectors.get(method);
-  if (!select) throw new CliError('bad-args', `--calib-method must be one of ${calibMethods().join(', ')}, not "${method}".`);
+  if (!select)
+    throw new CliError('bad-args', `--calib-method must be one of ${calibMethods().join(', ')}, not "${method}".`);
   const seed = positiveInt(args.options.seed, 'seed', 1, 0);
   const tokenizer = loadModelTokenizer(modelDir);
   let candidates: CandidateWindow[];
@@ -163,12 +185,29 @@ export async function buildCalibration(args: ParsedArgs, modelDir: string, vocab
     );
   }
   const picks = await select({ candidates, samples, seqLen, seed, modelDir: modelFolder(modelDir), tokenizer });
-  if (picks.length !== samples) throw new Error(`--calib-method ${method} chose ${picks.length} windows instead of ${samples}.`);
+  if (picks.length !== samples)
+    throw new Error(`--calib-method ${method} chose ${picks.length} windows instead of ${samples}.`);
   const windows = picks.map((i) => candidates[i]!.ids);
   if (vocabSize !== undefined) {
     const bad = windows.flat().find((id) => id >= vocabSize);
-    if (bad !== undefined) throw new CliError('bad-args', `tokenizer.json produced id ${bad}, outside the model's vocabulary of ${vocabSize}: is it the model's own tokenizer?`);
+    if (bad !== undefined)
+      throw new CliError(
+        'bad-args',
+        `tokenizer.json produced id ${bad}, outside the model's vocabulary of ${vocabSize}: is it the model's own tokenizer?`,
+      );
   }
   const how = method === 'first' ? 'first' : method;
-  return { windows, source: `${basename(calib)}: ${how} ${samples} of ${candidates.length} windows of ${seqLen} tokens`, tokenizer };
+  return {
+    windows,
+    source: `${basename(calib)}: ${how} ${samples} of ${candidates.length} windows of ${seqLen} tokens`,
+    tokenizer,
+  };
+}
+
+/** The vocabulary size config.json declares next to the model, to check token ids against. */
+export function configVocabSize(modelPath: string): number | undefined {
+  const file = join(modelFolder(modelPath), 'config.json');
+  if (!existsSync(file)) return undefined;
+  const v = readJsonFile(file, 'the model config').vocab_size;
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined;
 }

@@ -28,7 +28,14 @@ import { inspectModel } from '../core/onnx/inspect-model';
 import { embedWindows } from '../runtime/hidden-states';
 import { createSplitRunner, type SplitRunner } from '../runtime/split-runner';
 import type { OptionKind, ParsedArgs } from './args';
-import { DEFAULT_SAMPLES, DEFAULT_SEQ_LEN, registerCalibMethod } from './calibration';
+import {
+  buildCalibration,
+  configVocabSize,
+  DEFAULT_SAMPLES,
+  DEFAULT_SEQ_LEN,
+  loadModelTokenizer,
+  registerCalibMethod,
+} from './calibration';
 import { CliError } from './cli-error';
 import { readModelFiles } from './model-files';
 import { choiceOption, fileListOption, intOption } from './number-options';
@@ -43,7 +50,11 @@ export function builtInCorpusDir(): string {
 /** Every domain's pool (or held-out) excerpts, as listed in public/corpus/index.json. */
 export function readBuiltInCorpus(part: 'pool' | 'heldout' = 'pool', dir = builtInCorpusDir()): CorpusDocument[] {
   const indexPath = join(dir, 'index.json');
-  if (!existsSync(indexPath)) throw new CliError('io', `The built-in corpus is missing (${indexPath}); rebuild it with node scripts/build-corpus.mjs.`);
+  if (!existsSync(indexPath))
+    throw new CliError(
+      'io',
+      `The built-in corpus is missing (${indexPath}); rebuild it with node scripts/build-corpus.mjs.`,
+    );
   const index = parseCorpusIndex(JSON.parse(readFileSync(indexPath, 'utf8')));
   return index.domains.flatMap((d) => {
     const file = d[part].file;
@@ -99,7 +110,11 @@ export interface CandidateOptions {
 
 export const DEFAULT_PER_DOCUMENT = 4;
 
-export function poolCandidates(docs: readonly CorpusDocument[], tokenizer: Pick<TextTokenizer, 'encode'>, options: CandidateOptions): CandidateWindow[] {
+export function poolCandidates(
+  docs: readonly CorpusDocument[],
+  tokenizer: Pick<TextTokenizer, 'encode'>,
+  options: CandidateOptions,
+): CandidateWindow[] {
   const per = options.perDocument ?? DEFAULT_PER_DOCUMENT;
   if (per === 0) return cutWindows(docs, tokenizer, { seqLen: options.seqLen });
   const maxChars = options.seqLen * per * CHARS_PER_TOKEN_BOUND;
@@ -124,13 +139,22 @@ export function selectCalibration(
 ): CalibrationSelection {
   const { samples, seed } = options;
   if (samples > candidates.length) {
-    throw new CliError('bad-args', `The pool gives ${candidates.length} candidate windows, fewer than --samples ${samples}: add text, raise --per-document, or lower --samples or --seq-len.`);
+    throw new CliError(
+      'bad-args',
+      `The pool gives ${candidates.length} candidate windows, fewer than --samples ${samples}: add text, raise --per-document, or lower --samples or --seq-len.`,
+    );
   }
   if (options.method === 'random') return randomSample(candidates, { samples, seed }, embeddings);
-  if (!embeddings) throw new Error('CCDS needs the candidates\' embeddings.');
+  if (!embeddings) throw new Error("CCDS needs the candidates' embeddings.");
   const clusters = options.clusters ?? samples;
-  if (clusters > candidates.length) throw new CliError('bad-args', `--clusters ${clusters} is more than the ${candidates.length} candidate windows.`);
-  return ccdsSample(candidates, embeddings, { samples, seed, clusters, ...(options.allocation ? { allocation: options.allocation } : {}) });
+  if (clusters > candidates.length)
+    throw new CliError('bad-args', `--clusters ${clusters} is more than the ${candidates.length} candidate windows.`);
+  return ccdsSample(candidates, embeddings, {
+    samples,
+    seed,
+    clusters,
+    ...(options.allocation ? { allocation: options.allocation } : {}),
+  });
 }
 
 export interface PoolCalibration {
@@ -168,7 +192,14 @@ export async function buildPoolCalibration(
   }
   const t0 = performance.now();
   // Random sampling ignores the embeddings, so it skips the model pass entirely.
-  const embeddings = options.method === 'ccds' && options.samples <= candidates.length ? await embedWindows(runner, candidates.map((c) => c.ids), block) : undefined;
+  const embeddings =
+    options.method === 'ccds' && options.samples <= candidates.length
+      ? await embedWindows(
+          runner,
+          candidates.map((c) => c.ids),
+          block,
+        )
+      : undefined;
   const embedMs = performance.now() - t0;
   const selection = selectCalibration(candidates, embeddings, options);
   return {
@@ -222,9 +253,52 @@ registerCalibMethod('ccds', async (ctx) => {
   const inspected = await inspectModel(disk.bytes, { name: disk.name, files: disk.files });
   const runner = await createSplitRunner(inspected, 'wasm');
   try {
-    const embeddings = await embedWindows(runner, ctx.candidates.map((c) => c.ids), defaultEmbeddingBlock(runner.blocks));
-    return selectCalibration(ctx.candidates, embeddings, { method: 'ccds', samples: ctx.samples, seed: ctx.seed }).samples.map((s) => s.window);
+    const embeddings = await embedWindows(
+      runner,
+      ctx.candidates.map((c) => c.ids),
+      defaultEmbeddingBlock(runner.blocks),
+    );
+    return selectCalibration(ctx.candidates, embeddings, {
+      method: 'ccds',
+      samples: ctx.samples,
+      seed: ctx.seed,
+    }).samples.map((s) => s.window);
   } finally {
     await runner.release();
   }
 });
+
+export interface CalibrationUsed {
+  readonly windows: number[][];
+  readonly source: string;
+  readonly perDomain?: Record<string, number>;
+}
+
+/**
+ * `--calib` / `--calib-ids` go through the shared builder (with `--calib-method ccds` handled by
+ * ccds-calibration's selector); `--calib-method ccds|random` alone draws from the built-in pool
+ * (or `--pool` files) with the runner this command already has open.
+ */
+export async function calibrationFor(
+  args: ParsedArgs,
+  modelPath: string,
+  runner: SplitRunner,
+): Promise<CalibrationUsed> {
+  const hasData = typeof args.options.calib === 'string' || typeof args.options['calib-ids'] === 'string';
+  const method = args.options['calib-method'];
+  if (hasData) return buildCalibration(args, modelPath, configVocabSize(modelPath));
+  if (method === 'ccds' || method === 'random') {
+    const options = readPoolCalibrationArgs(args, method);
+    const pool = await buildPoolCalibration(runner, loadModelTokenizer(modelPath), options);
+    const from = options.pool ? options.pool.join(', ') : 'built-in pool';
+    return {
+      windows: pool.windows,
+      source: `${method} ${options.samples} of ${pool.candidates.length} windows of ${options.seqLen} tokens from ${from} (seed ${options.seed})`,
+      perDomain: pool.perDomain,
+    };
+  }
+  throw new CliError(
+    'bad-args',
+    'Give calibration data: --calib <text file>, --calib-ids <ids.json>, or --calib-method ccds|random to draw --samples windows of --seq-len tokens from the built-in pool.',
+  );
+}

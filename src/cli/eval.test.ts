@@ -64,7 +64,19 @@ describe('evop eval on the demo model', () => {
 
   it('--calib text is tokenized with tokenizer.json into the same windows (wasm runtime)', async () => {
     const [fromText, [ref]] = await Promise.all([
-      evop(['eval', 'public/models/demo', '--calib', textFile, '--samples', '2', '--seq-len', '32', '--runtime', 'wasm', '--json']),
+      evop([
+        'eval',
+        'public/models/demo',
+        '--calib',
+        textFile,
+        '--samples',
+        '2',
+        '--seq-len',
+        '32',
+        '--runtime',
+        'wasm',
+        '--json',
+      ]),
       createWholeModelEvaluator(inspected, windows, { backend: 'wasm' }).evaluate([{ drop: [] }]),
     ]);
     expect(fromText.code).toBe(0);
@@ -75,7 +87,13 @@ describe('evop eval on the demo model', () => {
 
   it('errors are {error:{code,message}} with a non-zero exit and say what to do', async () => {
     const badRow = join(tmp, 'bad.json');
-    writeFileSync(badRow, JSON.stringify([[1, 2, 3], [4, 5]]));
+    writeFileSync(
+      badRow,
+      JSON.stringify([
+        [1, 2, 3],
+        [4, 5],
+      ]),
+    );
     const bare = mkdtempSync(join(tmp, 'bare-'));
     symlinkSync(resolve(MODEL), join(bare, 'model.onnx'));
     const [missing, row, range, short, noTok] = await Promise.all([
@@ -86,7 +104,10 @@ describe('evop eval on the demo model', () => {
       evop(['eval', join(bare, 'model.onnx'), '--calib', textFile, '--json']),
     ]);
     expect(missing.code).toBe(2);
-    expect(missing.json.error).toMatchObject({ code: 'bad-args', message: expect.stringMatching(/--calib .*--calib-ids/) });
+    expect(missing.json.error).toMatchObject({
+      code: 'bad-args',
+      message: expect.stringMatching(/--calib .*--calib-ids/),
+    });
     expect(row.code).toBe(2);
     expect(row.json.error.message).toMatch(/row 1 has 2 ids but row 0 has 3/);
     expect(range.code).toBe(2);
@@ -95,6 +116,9 @@ describe('evop eval on the demo model', () => {
     expect(short.code).toBe(2);
     expect(short.json.error.message).toMatch(/gives only \d+ windows? of 256 tokens, and 32 were asked for.*--samples/);
     expect(noTok.code).not.toBe(0);
-    expect(noTok.json.error).toMatchObject({ code: 'io', message: expect.stringMatching(/tokenizer\.json.*--calib-ids/) });
+    expect(noTok.json.error).toMatchObject({
+      code: 'io',
+      message: expect.stringMatching(/tokenizer\.json.*--calib-ids/),
+    });
   });
 });

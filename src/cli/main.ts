@@ -3,6 +3,7 @@
  * or `{ "error": { code, message } }` with a non-zero exit, so scripts and tests can parse it.
  */
 import { isOnnxError } from '../core/onnx/errors';
+import { SearchError } from '../core/search/result';
 import { parseArgs } from './args';
 import { CliError } from './cli-error';
 import type { Command } from './command';
@@ -22,7 +23,7 @@ function usage(): string {
 }
 
 function errorOf(e: unknown): { code: string; message: string } {
-  if (isOnnxError(e) || e instanceof CliError) return { code: e.code, message: e.message };
+  if (isOnnxError(e) || e instanceof CliError || e instanceof SearchError) return { code: e.code, message: e.message };
   return { code: 'internal', message: e instanceof Error ? e.message : String(e) };
 }
 
@@ -35,7 +36,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   try {
     const command = COMMANDS[name];
-    if (!command) throw new CliError('unknown-command', `Unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}.`);
+    if (!command)
+      throw new CliError(
+        'unknown-command',
+        `Unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}.`,
+      );
     const result = await command.run(parseArgs(rest, command.options));
     process.stdout.write(json ? `${JSON.stringify(result)}\n` : `${command.format(result)}\n`);
     return 0;

@@ -21,7 +21,8 @@ function resolveModelPath(path: string): string {
   if (!statSync(path).isDirectory()) return path;
   const onnx = readdirSync(path).filter((f) => f.endsWith('.onnx'));
   const pick = onnx.length === 1 ? onnx[0] : onnx.find((f) => f === 'model.onnx');
-  if (!pick) throw new CliError('io', `${path} is a folder with ${onnx.length || 'no'} .onnx files; give the path of one.`);
+  if (!pick)
+    throw new CliError('io', `${path} is a folder with ${onnx.length || 'no'} .onnx files; give the path of one.`);
   return join(path, pick);
 }
 

@@ -17,7 +17,8 @@ export function intOption(args: ParsedArgs, name: string, fallback: undefined, m
 export function intOption(args: ParsedArgs, name: string, fallback: number | undefined, min = 0): number | undefined {
   const v = raw(args, name);
   if (v === undefined) return fallback;
-  if (!/^\d+$/.test(v) || Number(v) < min) throw new CliError('bad-args', `--${name} must be a whole number >= ${min}, not "${v}".`);
+  if (!/^\d+$/.test(v) || Number(v) < min)
+    throw new CliError('bad-args', `--${name} must be a whole number >= ${min}, not "${v}".`);
   return Number(v);
 }
 
@@ -26,7 +27,8 @@ export function rateOption(args: ParsedArgs, name: string): number | undefined {
   const v = raw(args, name);
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (v.trim() === '' || !(n >= 0 && n <= 1)) throw new CliError('bad-args', `--${name} must be a number between 0 and 1, not "${v}".`);
+  if (v.trim() === '' || !(n >= 0 && n <= 1))
+    throw new CliError('bad-args', `--${name} must be a number between 0 and 1, not "${v}".`);
   return n;
 }
 
@@ -36,17 +38,29 @@ export function budgetOption(args: ParsedArgs, name: string): number | undefined
   if (v === undefined) return undefined;
   if (/^(inf|infinity|none)$/i.test(v)) return Infinity;
   const n = Number(v);
-  if (v.trim() === '' || !(n > 0) || !Number.isFinite(n)) throw new CliError('bad-args', `--${name} must be a positive number of full evaluations (or inf), not "${v}".`);
+  if (v.trim() === '' || !(n > 0) || !Number.isFinite(n))
+    throw new CliError('bad-args', `--${name} must be a positive number of full evaluations (or inf), not "${v}".`);
   return n;
 }
 
 /** One of a fixed set of words. */
 export function choiceOption<T extends string>(args: ParsedArgs, name: string, choices: readonly T[], fallback: T): T;
-export function choiceOption<T extends string>(args: ParsedArgs, name: string, choices: readonly T[], fallback: undefined): T | undefined;
-export function choiceOption<T extends string>(args: ParsedArgs, name: string, choices: readonly T[], fallback: T | undefined): T | undefined {
+export function choiceOption<T extends string>(
+  args: ParsedArgs,
+  name: string,
+  choices: readonly T[],
+  fallback: undefined,
+): T | undefined;
+export function choiceOption<T extends string>(
+  args: ParsedArgs,
+  name: string,
+  choices: readonly T[],
+  fallback: T | undefined,
+): T | undefined {
   const v = raw(args, name);
   if (v === undefined) return fallback;
-  if (!(choices as readonly string[]).includes(v)) throw new CliError('bad-args', `--${name} must be one of ${choices.join(', ')}, not "${v}".`);
+  if (!(choices as readonly string[]).includes(v))
+    throw new CliError('bad-args', `--${name} must be one of ${choices.join(', ')}, not "${v}".`);
   return v as T;
 }
 
@@ -55,7 +69,11 @@ export function fileListOption(args: ParsedArgs, name: string): string[] {
   const v = raw(args, name);
   const extra = args.positionals.slice(1);
   if (v === undefined) {
-    if (extra.length > 0) throw new CliError('bad-args', `Unexpected argument "${extra[0]}": give one model; text files go after --${name}.`);
+    if (extra.length > 0)
+      throw new CliError(
+        'bad-args',
+        `Unexpected argument "${extra[0]}": give one model; text files go after --${name}.`,
+      );
     return [];
   }
   return [...v.split(',').filter(Boolean), ...extra];

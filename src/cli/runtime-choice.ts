@@ -29,7 +29,10 @@ export async function chooseRuntime(pref: RuntimePreference, hasExternalData = f
       return { backend: 'cpu (onnxruntime-node)' };
     } catch (e) {
       if (pref === 'node') {
-        throw new CliError('bad-args', `onnxruntime-node is not installed (${(e as Error).message}); run npm install or use --runtime wasm.`);
+        throw new CliError(
+          'bad-args',
+          `onnxruntime-node is not installed (${(e as Error).message}); run npm install or use --runtime wasm.`,
+        );
       }
     }
   }

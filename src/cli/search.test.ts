@@ -23,10 +23,15 @@ interface Run {
 
 function evop(args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile('npx', ['tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, json: JSON.parse(stdout.trim().split('\n').pop() || '{}') as Record<string, any>, stderr });
-    });
+    execFile(
+      'npx',
+      ['tsx', 'src/cli/main.ts', ...args],
+      { encoding: 'utf8', maxBuffer: 64 << 20 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, json: JSON.parse(stdout.trim().split('\n').pop() || '{}') as Record<string, any>, stderr });
+      },
+    );
   });
 }
 
@@ -37,7 +42,11 @@ let windows: number[][];
 beforeAll(() => {
   // Two windows of held-out Austen: real text the model predicts well, so patterns differ clearly.
   const tok = loadTokenizer(JSON.parse(readFileSync('public/models/demo/tokenizer.json', 'utf8')));
-  const docs = parseCorpusFile(readFileSync('public/corpus/austen.heldout.txt', 'utf8'), 'austen', 'austen.heldout.txt');
+  const docs = parseCorpusFile(
+    readFileSync('public/corpus/austen.heldout.txt', 'utf8'),
+    'austen',
+    'austen.heldout.txt',
+  );
   windows = cutWindows(docs.slice(0, 2), tok, { seqLen: 32, maxPerDocument: 1 }).map((w) => w.ids);
   expect(windows).toHaveLength(2);
   writeFileSync(idsPath, JSON.stringify(windows));
@@ -52,7 +61,14 @@ describe('evop search', () => {
     const args = [...base, '--method', 'evo', '--drop-count', '3', '--seed', '7', '--budget', '30'];
     const [a, b] = [await evop(args), await evop(args)];
     expect(a.code).toBe(0);
-    expect(a.json).toMatchObject({ command: 'search', method: 'evo', k: 3, seed: 7, blocks: 16, calibration: { windows: 2, seqLen: 32 } });
+    expect(a.json).toMatchObject({
+      command: 'search',
+      method: 'evo',
+      k: 3,
+      seed: 7,
+      blocks: 16,
+      calibration: { windows: 2, seqLen: 32 },
+    });
     expect(a.json.drop).toHaveLength(3);
     expect(new Set(a.json.drop).size).toBe(3);
     expect(a.json.drop.every((x: number) => Number.isInteger(x) && x >= 0 && x < 16)).toBe(true);
@@ -101,11 +117,28 @@ describe('evop search', () => {
   }, 60_000);
 
   it('SLEB and last-k report their costs; --calib-method random draws from the built-in pool', async () => {
-    const [sleb, last] = [await evop([...base, '--method', 'sleb', '--drop-count', '2']), await evop([...base, '--method', 'last', '--drop-count', '2'])];
+    const [sleb, last] = [
+      await evop([...base, '--method', 'sleb', '--drop-count', '2']),
+      await evop([...base, '--method', 'last', '--drop-count', '2']),
+    ];
     expect(sleb.json.evaluations).toBe(16 + 15);
     expect(sleb.json.history).toHaveLength(2);
     expect(last.json.drop).toEqual([14, 15]);
-    const pooled = await evop(['search', MODEL, '--method', 'last', '--drop-count', '2', '--calib-method', 'random', '--samples', '3', '--seq-len', '16', '--json']);
+    const pooled = await evop([
+      'search',
+      MODEL,
+      '--method',
+      'last',
+      '--drop-count',
+      '2',
+      '--calib-method',
+      'random',
+      '--samples',
+      '3',
+      '--seq-len',
+      '16',
+      '--json',
+    ]);
     expect(pooled.code).toBe(0);
     expect(pooled.json.calibration).toMatchObject({ windows: 3, seqLen: 16 });
     expect(Object.values(pooled.json.calibration.perDomain).reduce((s: number, n) => s + (n as number), 0)).toBe(3);
@@ -125,8 +158,12 @@ describe('evop search', () => {
       expect(r.json.error.code).toBe('bad-args');
     }
     expect(noK.json.error.message).toMatch(/--drop-count k is required/);
-    expect(tooMany.json.error.message).toMatch(/C\(16, 8\) = 12,870 patterns, more than the limit of 5,000.*--method evo/);
-    expect(badMethod.json.error.message).toBe('--method must be one of evo, shortgpt, sleb, random, brute, last, not "genetic".');
+    expect(tooMany.json.error.message).toMatch(
+      /C\(16, 8\) = 12,870 patterns, more than the limit of 5,000.*--method evo/,
+    );
+    expect(badMethod.json.error.message).toBe(
+      '--method must be one of evo, shortgpt, sleb, random, brute, last, not "genetic".',
+    );
     expect(allBlocks.json.error.message).toMatch(/would remove every block/);
     expect(noCalib.json.error.message).toMatch(/--calib-method ccds\|random/);
     expect(badBudget.json.error.message).toMatch(/--budget must be a positive number/);

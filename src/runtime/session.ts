@@ -95,20 +95,6 @@ export async function windowLogits(
 /** Logits of the last position for one sequence of token ids (a full forward pass, no cache). */
 export async function lastTokenLogits(handle: SessionHandle, ids: readonly number[]): Promise<Float32Array> {
   if (ids.length === 0) throw new RangeError('Type at least one token of prompt.');
-  const feeds: Record<string, OrtTypes.Tensor> = {};
-  for (const plan of planDecoderFeeds(inputSpecs(handle.session), 1, ids.length)) {
-    feeds[plan.name] = tensorFor(plan, [ids]);
-  }
-  const name = handle.session.outputNames.includes('logits') ? 'logits' : handle.session.outputNames[0];
-  if (!name) throw new Error('The model has no outputs.');
-  const out = await handle.session.run(feeds, [name]);
-  const logits = out[name];
-  if (!logits) throw new Error(`The model did not return "${name}".`);
-  try {
-    const data = (await logits.getData()) as Float32Array;
-    const vocab = logits.dims[logits.dims.length - 1] as number;
-    return data.slice(data.length - vocab);
-  } finally {
-    logits.dispose();
-  }
+  const { data, vocab } = await windowLogits(handle, [ids]);
+  return data.slice(data.length - vocab);
 }

@@ -46,7 +46,12 @@ function ratiosOf(r: EvalBenchResult): Ratios {
 }
 
 /** How much this batch's structure helps compared with other seeds of the same generator (plan only, nothing run). */
-function trieShareOverSeeds(blocks: number, removed: number, size: number, seeds: number): { min: number; median: number; max: number } {
+function trieShareOverSeeds(
+  blocks: number,
+  removed: number,
+  size: number,
+  seeds: number,
+): { min: number; median: number; max: number } {
   const shares = Array.from({ length: seeds }, (_, s) => {
     const plan = planTrie(gaLikeBatch({ blocks, removed, size, seed: s + 1 }).map((p) => keptBlocks(blocks, p)));
     return plan.blockPasses / plan.unsharedBlockPasses;
@@ -74,7 +79,8 @@ export const bench = defineCommand({
     json: 'boolean',
   },
   async run(args) {
-    if (args.positionals[0] !== 'eval') throw new CliError('bad-args', 'Say which benchmark: evop bench eval [options].');
+    if (args.positionals[0] !== 'eval')
+      throw new CliError('bad-args', 'Say which benchmark: evop bench eval [options].');
     const o = args.options;
     const samples = intOption(o.samples, 'samples', 8);
     const seqLen = intOption(o['seq-len'], 'seq-len', 128);
@@ -100,14 +106,24 @@ export const bench = defineCommand({
     const nodeName = runtime.backend.startsWith('wasm') ? `Node (wasm, ${threads} thr)` : 'Node (onnxruntime-node cpu)';
 
     log(`${nodeName}: ${size} patterns x ${samples} windows x ${seqLen} tokens`);
-    const rows: RuntimeRow[] = [{ runtime: nodeName, result: await runEvalBench(inspected, windows, patterns, 'wasm', log) }];
+    const rows: RuntimeRow[] = [
+      { runtime: nodeName, result: await runEvalBench(inspected, windows, patterns, 'wasm', log) },
+    ];
 
     log('memory: split evaluator, 1 window x 32 tokens, 50 then 500 distinct patterns ...');
-    const memory: MemorySample[] = await measureEvaluatorMemory(inspected, benchWindows(files, tokenizer, 1, 32)[0]!, 'wasm');
+    const memory: MemorySample[] = await measureEvaluatorMemory(
+      inspected,
+      benchWindows(files, tokenizer, 1, 32)[0]!,
+      'wasm',
+    );
 
     let chromium: Record<string, unknown> | null = null;
     if (o['skip-browser'] !== true) {
-      if (disk.path !== DEFAULT_MODEL) throw new CliError('bad-args', 'The browser bench serves the demo model only; add --skip-browser for other models.');
+      if (disk.path !== DEFAULT_MODEL)
+        throw new CliError(
+          'bad-args',
+          'The browser bench serves the demo model only; add --skip-browser for other models.',
+        );
       // Loaded only here: playwright-core is heavy and no other command needs it.
       const { runBrowserBench } = await import('../bench-browser');
       chromium = await runBrowserBench({
@@ -115,16 +131,30 @@ export const bench = defineCommand({
         timeoutMs: 15 * 60_000,
         log,
       });
-      if (chromium.windowsDigest !== windowsDigest(windows)) throw new Error('The page scored other windows than Node: the bench is not comparable.');
-      rows.push({ runtime: `Chromium (wasm, ${String(chromium.threads)} thr)`, result: chromium as unknown as EvalBenchResult });
+      if (chromium.windowsDigest !== windowsDigest(windows))
+        throw new Error('The page scored other windows than Node: the bench is not comparable.');
+      rows.push({
+        runtime: `Chromium (wasm, ${String(chromium.threads)} thr)`,
+        result: chromium as unknown as EvalBenchResult,
+      });
     }
     return {
       command: 'bench',
       bench: 'eval',
       model: disk.path,
       blocks,
-      batch: { patterns: size, removed, seed, generator: 'GA-like: crossover + swap mutation of 4 parents one swap from a common ancestor' },
-      calibration: { source: 'built-in pools, one window per excerpt, spread over all domains', samples, seqLen, digest: windowsDigest(windows) },
+      batch: {
+        patterns: size,
+        removed,
+        seed,
+        generator: 'GA-like: crossover + swap mutation of 4 parents one swap from a common ancestor',
+      },
+      calibration: {
+        source: 'built-in pools, one window per excerpt, spread over all domains',
+        samples,
+        seqLen,
+        digest: windowsDigest(windows),
+      },
       trieShareOverSeeds: trieShareOverSeeds(blocks, removed, size, 20),
       rows: rows.map((r) => ({ ...r, ratios: ratiosOf(r.result) })),
       memory,
@@ -144,11 +174,18 @@ export const bench = defineCommand({
     for (const { runtime, result } of r.rows) {
       for (const s of result.strategies) {
         const diff = s.id === 'a' ? 'reference' : result.maxRelDiff[s.id].toExponential(1);
-        lines.push(`${pad(runtime, 30)}${pad(s.label, 42)}${ms(s.ms).padStart(12)}${String(s.blockPasses).padStart(14)}${diff.padStart(26)}`);
+        lines.push(
+          `${pad(runtime, 30)}${pad(s.label, 42)}${ms(s.ms).padStart(12)}${String(s.blockPasses).padStart(14)}${diff.padStart(26)}`,
+        );
       }
-      lines.push(`${pad('', 30)}${pad('(split sessions created once per model)', 42)}${ms(result.splitSetupMs).padStart(12)}`);
+      lines.push(
+        `${pad('', 30)}${pad('(split sessions created once per model)', 42)}${ms(result.splitSetupMs).padStart(12)}`,
+      );
     }
-    lines.push('', `${pad('ratios', 30)}${'(a)/(c) time'.padStart(14)}${'(b)/(c) time'.padStart(14)}${'(c)/(b) passes'.padStart(16)}   targets: (a)/(c) >= 3x, (c)/(b) passes <= 60%`);
+    lines.push(
+      '',
+      `${pad('ratios', 30)}${'(a)/(c) time'.padStart(14)}${'(b)/(c) time'.padStart(14)}${'(c)/(b) passes'.padStart(16)}   targets: (a)/(c) >= 3x, (c)/(b) passes <= 60%`,
+    );
     for (const { runtime, ratios } of r.rows) {
       lines.push(
         `${pad(runtime, 30)}${`${ratios.aOverC.toFixed(2)}x`.padStart(14)}${`${ratios.bOverC.toFixed(2)}x`.padStart(14)}${`${(ratios.passesCOverB * 100).toFixed(1)}%`.padStart(16)}   ${ratios.meetsTargets ? 'both met' : 'NOT MET'}`,
@@ -159,13 +196,22 @@ export const bench = defineCommand({
       `  (c)/(b) passes planned for seeds 1..20 of the same generator: min ${(t.min * 100).toFixed(1)}%, median ${(t.median * 100).toFixed(1)}%, max ${(t.max * 100).toFixed(1)}%`,
       '',
       'memory (Node, split evaluator, 1 window x 32 tokens, after a full GC):',
-      ...r.memory.map((m) => `  after ${String(m.evaluations).padStart(3)} evaluations: heap ${m.heapUsedMB} MB, external ${m.externalMB} MB, RSS ${m.rssMB} MB`),
+      ...r.memory.map(
+        (m) =>
+          `  after ${String(m.evaluations).padStart(3)} evaluations: heap ${m.heapUsedMB} MB, external ${m.externalMB} MB, RSS ${m.rssMB} MB`,
+      ),
     );
     const [first, last] = [r.memory[0], r.memory[r.memory.length - 1]];
     if (first && last) {
-      lines.push(`  growth 50 -> 500: heap ${(last.heapUsedMB - first.heapUsedMB).toFixed(1)} MB, RSS ${(last.rssMB - first.rssMB).toFixed(1)} MB`);
+      lines.push(
+        `  growth 50 -> 500: heap ${(last.heapUsedMB - first.heapUsedMB).toFixed(1)} MB, RSS ${(last.rssMB - first.rssMB).toFixed(1)} MB`,
+      );
     }
-    if (r.chromium) lines.push('', `Chromium: ${String(r.chromium.runtime)}, crossOriginIsolated ${String(r.chromium.crossOriginIsolated)}`);
+    if (r.chromium)
+      lines.push(
+        '',
+        `Chromium: ${String(r.chromium.runtime)}, crossOriginIsolated ${String(r.chromium.crossOriginIsolated)}`,
+      );
     return lines.join('\n');
   },
 });

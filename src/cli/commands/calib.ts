@@ -46,7 +46,8 @@ export interface CalibReport {
 
 export const calib = defineCommand<CalibReport>({
   name: 'calib',
-  summary: 'Choose calibration windows from the built-in pool (or --pool text files) by CCDS clustering on the model\'s hidden states, or at random; write ids.json.',
+  summary:
+    "Choose calibration windows from the built-in pool (or --pool text files) by CCDS clustering on the model's hidden states, or at random; write ids.json.",
   usage:
     'evop calib <model.onnx> [--pool a.txt,b.txt ...] --samples 32 --seq-len 256 --method ccds|random [--clusters c] [--seed s] [--block b] ' +
     '[--per-document 4] [--allocation equal|proportional] --out ids.json [--runtime auto|node|wasm] [--json]',
@@ -54,15 +55,21 @@ export const calib = defineCommand<CalibReport>({
   async run(args) {
     const path = args.positionals[0];
     const out = args.options.out;
-    if (!path) throw new CliError('bad-args', 'Give the model: evop calib <model.onnx> --samples n --seq-len s --method ccds --out ids.json.');
-    if (typeof out !== 'string') throw new CliError('bad-args', '--out <ids.json> is required: where to write the chosen windows.');
+    if (!path)
+      throw new CliError(
+        'bad-args',
+        'Give the model: evop calib <model.onnx> --samples n --seq-len s --method ccds --out ids.json.',
+      );
+    if (typeof out !== 'string')
+      throw new CliError('bad-args', '--out <ids.json> is required: where to write the chosen windows.');
     const method = choiceOption(args, 'method', ['ccds', 'random'] as const, 'ccds');
     const options = readPoolCalibrationArgs(args, method);
     const pref = parseRuntimePreference(typeof args.options.runtime === 'string' ? args.options.runtime : undefined);
 
     const t0 = performance.now();
     const disk = await readModelFiles(path);
-    if (resolve(out) === resolve(disk.path)) throw new CliError('bad-args', `--out would overwrite the model ${disk.path}.`);
+    if (resolve(out) === resolve(disk.path))
+      throw new CliError('bad-args', `--out would overwrite the model ${disk.path}.`);
     const runtime = await chooseRuntime(pref, disk.files.size > 0);
     const tokenizer = loadModelTokenizer(disk.path);
     const inspected = await inspectModel(disk.bytes, { name: disk.name, files: disk.files });
@@ -109,10 +116,14 @@ export const calib = defineCommand<CalibReport>({
   format(r) {
     const lines = [
       `Wrote ${r.samples} windows of ${r.seqLen} tokens to ${r.out} (${r.method}, seed ${r.seed}, from ${r.candidates} candidates of the ${r.pool === 'built-in' ? 'built-in pool' : r.pool.join(', ')}).`,
-      `  per domain: ${Object.entries(r.perDomain).map(([d, n]) => `${d} ${n}`).join(', ')}`,
+      `  per domain: ${Object.entries(r.perDomain)
+        .map(([d, n]) => `${d} ${n}`)
+        .join(', ')}`,
     ];
     if (r.clusters !== null) {
-      lines.push(`  ${r.clusters} clusters of the block ${r.block} embeddings; sizes ${r.clusterSizes.join(' ')}; drawn ${r.quotas.join(' ')}`);
+      lines.push(
+        `  ${r.clusters} clusters of the block ${r.block} embeddings; sizes ${r.clusterSizes.join(' ')}; drawn ${r.quotas.join(' ')}`,
+      );
     }
     lines.push(`  ${r.backend}: ${r.ms.embed} ms embedding, ${r.ms.total} ms in all`);
     return lines.join('\n');

@@ -1,29 +1,27 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { inspectModel } from '../../core/onnx/inspect-model';
-import { openSplitEvaluator } from '../../runtime/split-evaluator';
+import { createSplitEvaluator } from '../../runtime/split-evaluator';
+import { createSplitRunner } from '../../runtime/split-runner';
 import { parseIntList } from '../args';
-import { buildCalibration, CALIBRATION_OPTIONS, modelFolder } from '../calibration';
+import { CALIBRATION_OPTIONS } from '../calibration';
+import { calibrationFor, POOL_OPTIONS } from '../ccds-calibration';
 import { defineCommand } from '../command';
 import { CliError } from '../cli-error';
-import { readJsonFile, readModelFiles } from '../model-files';
+import { readModelFiles } from '../model-files';
 import { chooseRuntime, parseRuntimePreference } from '../runtime-choice';
 
 /** config.json's vocab_size, when there is one: ids beyond it would fail deep inside Gather. */
-export function configVocabSize(modelPath: string): number | undefined {
-  const file = join(modelFolder(modelPath), 'config.json');
-  if (!existsSync(file)) return undefined;
-  const v = readJsonFile(file, 'the model config').vocab_size;
-  return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined;
-}
-
 /** Checked here, not in the evaluator, so the user gets `bad-args` naming the flag. */
 export function checkDrop(drop: readonly number[], blocks: number): number[] {
   for (const b of drop) {
-    if (b >= blocks) throw new CliError('bad-args', `--drop ${b} is out of range: the model has ${blocks} blocks, numbered 0..${blocks - 1}.`);
+    if (b >= blocks)
+      throw new CliError(
+        'bad-args',
+        `--drop ${b} is out of range: the model has ${blocks} blocks, numbered 0..${blocks - 1}.`,
+      );
   }
   const unique = [...new Set(drop)].sort((a, b) => a - b);
-  if (unique.length >= blocks) throw new CliError('bad-args', `--drop removes all ${blocks} blocks; keep at least one.`);
+  if (unique.length >= blocks)
+    throw new CliError('bad-args', `--drop removes all ${blocks} blocks; keep at least one.`);
   return unique;
 }
 
@@ -31,23 +29,31 @@ export const evaluate = defineCommand({
   name: 'eval',
   summary: 'Calibration perplexity of the model with --drop blocks removed (split evaluator).',
   usage:
-    'evop eval <model.onnx> [--drop 4,7] (--calib <file.txt> | --calib-ids <ids.json>) [--samples 32 --seq-len 256] [--calib-method first|random] [--runtime auto|node|wasm] [--json]',
-  options: { drop: 'string', runtime: 'string', json: 'boolean', ...CALIBRATION_OPTIONS },
+    'evop eval <model.onnx> [--drop 4,7] (--calib <file.txt> | --calib-ids <ids.json>) [--samples 32 --seq-len 256] [--calib-method first|random|ccds] [--runtime auto|node|wasm] [--json]',
+  options: { drop: 'string', runtime: 'string', json: 'boolean', ...CALIBRATION_OPTIONS, ...POOL_OPTIONS },
   async run(args) {
     const path = args.positionals[0];
-    if (!path) throw new CliError('bad-args', 'Give the model: evop eval <model.onnx> --calib <file.txt> | --calib-ids <ids.json>.');
+    if (!path)
+      throw new CliError(
+        'bad-args',
+        'Give the model: evop eval <model.onnx> --calib <file.txt> | --calib-ids <ids.json>.',
+      );
     const pref = parseRuntimePreference(typeof args.options.runtime === 'string' ? args.options.runtime : undefined);
     const dropArg = args.options.drop;
     const requested = typeof dropArg === 'string' ? parseIntList(dropArg, '--drop') : [];
     const t0 = performance.now();
     const disk = await readModelFiles(path);
-    const calibration = await buildCalibration(args, disk.path, configVocabSize(disk.path));
     const inspected = await inspectModel(disk.bytes, { name: disk.name, files: disk.files });
     const drop = checkDrop(requested, inspected.blocks.blocks.length);
     const runtime = await chooseRuntime(pref, disk.files.size > 0);
-    const { runner, evaluator } = await openSplitEvaluator(inspected, calibration.windows, 'wasm');
+    const runner = await createSplitRunner(inspected, 'wasm');
     try {
+      // After the runtime is chosen, so a CCDS selection embeds on the same runtime.
+      const calibration = await calibrationFor(args, disk.path, runner);
+      const evaluator = createSplitEvaluator(runner, calibration.windows);
       const t1 = performance.now();
+      // The runner also counts the CCDS embedding passes; report the evaluation's own.
+      const passesBefore = runner.stats.blockPasses;
       const [r] = await evaluator.evaluate([{ drop }]);
       const t2 = performance.now();
       return {
@@ -63,7 +69,7 @@ export const evaluate = defineCommand({
         seqLen: evaluator.seqLen,
         calibration: calibration.source,
         backend: runtime.backend,
-        blockPasses: evaluator.stats.blockPasses,
+        blockPasses: runner.stats.blockPasses - passesBefore,
         /** The evaluation itself; `loadMs` is reading, splitting and session creation. */
         ms: Math.round(t2 - t1),
         loadMs: Math.round(t1 - t0),

@@ -46,10 +46,17 @@ export const inspect = defineCommand({
       `${r.name}  fingerprint ${r.fingerprint}`,
       `  ${r.architecture}, ${r.blocks} blocks (found by ${r.blockDetection}${r.fusedNorms ? ', fused norms' : ''})`,
       `  parameters ${p.total.toLocaleString('en')} (${p.outsideBlocks.toLocaleString('en')} outside blocks)`,
-      `  dtypes ${Object.entries(r.dtypes).map(([k, v]) => `${k}:${v.toLocaleString('en')}`).join(' ')}`,
-      `  inputs ${r.inputs.filter((i) => !r.blockList.some((b) => b.cache.includes(i.name))).map((i) => i.name).join(', ')}`,
+      `  dtypes ${Object.entries(r.dtypes)
+        .map(([k, v]) => `${k}:${v.toLocaleString('en')}`)
+        .join(' ')}`,
+      `  inputs ${r.inputs
+        .filter((i) => !r.blockList.some((b) => b.cache.includes(i.name)))
+        .map((i) => i.name)
+        .join(', ')}`,
       `  kv cache ${r.kvCache.layout} (${r.kvCache.layers} layers)`,
-      ...r.blockList.map((b) => `  block ${String(b.index).padStart(3)}  ${b.parameters.toLocaleString('en').padStart(12)} params`),
+      ...r.blockList.map(
+        (b) => `  block ${String(b.index).padStart(3)}  ${b.parameters.toLocaleString('en').padStart(12)} params`,
+      ),
     ].join('\n');
   },
 });

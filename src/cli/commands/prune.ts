@@ -32,7 +32,10 @@ export const prune = defineCommand({
     const path = args.positionals[0];
     const { drop: dropText, out, config: configArg } = args.options;
     if (!path || typeof dropText !== 'string' || typeof out !== 'string') {
-      throw new CliError('bad-args', 'Usage: evop prune <model.onnx> --drop 3,7 --out <dir or file.onnx> [--config config.json].');
+      throw new CliError(
+        'bad-args',
+        'Usage: evop prune <model.onnx> --drop 3,7 --out <dir or file.onnx> [--config config.json].',
+      );
     }
     const drop = parseIntList(dropText, '--drop');
     const t0 = performance.now();

@@ -14,16 +14,15 @@ import {
 } from '../../core/search';
 import { blockInfluence } from '../../runtime/hidden-states';
 import { createSplitEvaluator } from '../../runtime/split-evaluator';
-import { createSplitRunner, type SplitRunner } from '../../runtime/split-runner';
+import { createSplitRunner } from '../../runtime/split-runner';
 import type { ParsedArgs } from '../args';
-import { buildCalibration, CALIBRATION_OPTIONS, loadModelTokenizer } from '../calibration';
-import { buildPoolCalibration, POOL_OPTIONS, readPoolCalibrationArgs } from '../ccds-calibration';
+import { CALIBRATION_OPTIONS } from '../calibration';
+import { calibrationFor, POOL_OPTIONS } from '../ccds-calibration';
 import { defineCommand } from '../command';
 import { CliError } from '../cli-error';
 import { readModelFiles } from '../model-files';
 import { budgetOption, choiceOption, intOption, rateOption } from '../number-options';
 import { chooseRuntime, parseRuntimePreference } from '../runtime-choice';
-import { configVocabSize } from './eval';
 
 /** EPPS knobs as flags; absent flags keep the core defaults (EPPS_DEFAULTS), so both stay in one place. */
 const EPPS_FLAGS = {
@@ -53,37 +52,6 @@ function eppsParams(args: ParsedArgs, k: number): EppsParams {
   if (mutation !== undefined) params.mutationRate = mutation;
   if (typeof args.options.staged === 'boolean') params.staged = args.options.staged;
   return params;
-}
-
-interface CalibrationUsed {
-  readonly windows: number[][];
-  readonly source: string;
-  readonly perDomain?: Record<string, number>;
-}
-
-/**
- * `--calib` / `--calib-ids` go through the shared builder (with `--calib-method ccds` handled by
- * ccds-calibration's selector); `--calib-method ccds|random` alone draws from the built-in pool
- * (or `--pool` files) with the runner this command already has open.
- */
-async function calibrationFor(args: ParsedArgs, modelPath: string, runner: SplitRunner): Promise<CalibrationUsed> {
-  const hasData = typeof args.options.calib === 'string' || typeof args.options['calib-ids'] === 'string';
-  const method = args.options['calib-method'];
-  if (hasData) return buildCalibration(args, modelPath, configVocabSize(modelPath));
-  if (method === 'ccds' || method === 'random') {
-    const options = readPoolCalibrationArgs(args, method);
-    const pool = await buildPoolCalibration(runner, loadModelTokenizer(modelPath), options);
-    const from = options.pool ? options.pool.join(', ') : 'built-in pool';
-    return {
-      windows: pool.windows,
-      source: `${method} ${options.samples} of ${pool.candidates.length} windows of ${options.seqLen} tokens from ${from} (seed ${options.seed})`,
-      perDomain: pool.perDomain,
-    };
-  }
-  throw new CliError(
-    'bad-args',
-    'Give calibration data: --calib <text file>, --calib-ids <ids.json>, or --calib-method ccds|random to draw --samples windows of --seq-len tokens from the built-in pool.',
-  );
 }
 
 export interface SearchReport {
@@ -118,7 +86,8 @@ function progressLine(e: SearchEvent): string {
 
 export const search = defineCommand<SearchReport>({
   name: 'search',
-  summary: 'Find k blocks to remove: EPPS (evo) or a baseline (shortgpt, sleb, random, brute, last), by calibration perplexity.',
+  summary:
+    'Find k blocks to remove: EPPS (evo) or a baseline (shortgpt, sleb, random, brute, last), by calibration perplexity.',
   usage:
     'evop search <model.onnx> --drop-count k --method evo|shortgpt|sleb|random|brute|last [--seed s] ' +
     '(--calib <file.txt> | --calib-ids <ids.json> | --calib-method ccds|random [--pool a.txt,b.txt --clusters c --block b]) [--samples 32 --seq-len 256] ' +
@@ -148,7 +117,8 @@ export const search = defineCommand<SearchReport>({
   },
   async run(args) {
     const path = args.positionals[0];
-    if (!path) throw new CliError('bad-args', 'Give the model: evop search <model.onnx> --drop-count k --method evo ...');
+    if (!path)
+      throw new CliError('bad-args', 'Give the model: evop search <model.onnx> --drop-count k --method evo ...');
     const k = intOption(args, 'drop-count', undefined, 1);
     if (k === undefined) throw new CliError('bad-args', '--drop-count k is required: how many blocks to remove.');
     const method = choiceOption(args, 'method', SEARCH_METHODS, 'evo');
@@ -165,7 +135,11 @@ export const search = defineCommand<SearchReport>({
     const runtime = await chooseRuntime(pref, disk.files.size > 0);
     const inspected = await inspectModel(disk.bytes, { name: disk.name, files: disk.files });
     const blocks = inspected.blocks.blocks.length;
-    if (k >= blocks) throw new CliError('bad-args', `--drop-count ${k} would remove every block: the model has ${blocks}; use 1..${blocks - 1}.`);
+    if (k >= blocks)
+      throw new CliError(
+        'bad-args',
+        `--drop-count ${k} would remove every block: the model has ${blocks}; use 1..${blocks - 1}.`,
+      );
     const runner = await createSplitRunner(inspected, 'wasm');
     try {
       const calibration = await calibrationFor(args, disk.path, runner);
@@ -194,7 +168,12 @@ export const search = defineCommand<SearchReport>({
             break;
           case 'random':
             params = { k, ...(budget !== undefined ? { evaluationBudget: budget } : {}) };
-            result = await runSearch('random', evaluator, { k, ...(budget !== undefined ? { evaluationBudget: budget } : {}) }, context);
+            result = await runSearch(
+              'random',
+              evaluator,
+              { k, ...(budget !== undefined ? { evaluationBudget: budget } : {}) },
+              context,
+            );
             break;
           case 'brute':
             params = { k, ...(limit !== undefined ? { limit } : {}) };
@@ -250,7 +229,8 @@ export const search = defineCommand<SearchReport>({
     ];
     if (r.scores) {
       lines.push('  Block Influence (lower = more removable):');
-      for (const [b, s] of r.scores.entries()) lines.push(`    block ${String(b).padStart(3)}  ${s.toFixed(5)}${r.drop.includes(b) ? '  removed' : ''}`);
+      for (const [b, s] of r.scores.entries())
+        lines.push(`    block ${String(b).padStart(3)}  ${s.toFixed(5)}${r.drop.includes(b) ? '  removed' : ''}`);
     }
     return lines.join('\n');
   },
