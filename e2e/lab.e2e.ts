@@ -65,6 +65,13 @@ async function stripPerplexity(page: Page, drop: number[]): Promise<number> {
 describe('the lab in Chromium', () => {
   it('demo -> calibration -> blocks -> a short EPPS run -> export; the zip scores in Node what the page showed', async () => {
     const page = await openLab('wasm');
+    // Models and text never leave the machine: from here on every request stays on the app's origin.
+    const base = inject('baseURL');
+    const offsite: string[] = [];
+    page.on('request', (r) => {
+      const url = r.url();
+      if (!url.startsWith(base) && !url.startsWith('blob:') && !url.startsWith('data:')) offsite.push(url);
+    });
     const windows = randomCalibration(SAMPLES, SEQ, SEED);
     const onnx = new Uint8Array(readFileSync('dist/models/demo/model.onnx'));
 
@@ -127,6 +134,7 @@ describe('the lab in Chromium', () => {
     expect(captions).toHaveLength(2);
     for (const c of captions) expect(Number(/([\d.]+) tokens\/s/.exec(c)?.[1])).toBeGreaterThan(0);
     await page.screenshot({ path: `${ARTIFACTS}/lab-exported.png`, fullPage: true });
+    expect(offsite).toEqual([]);
     expect(session!.errors).toEqual([]);
   });
 
