@@ -6,11 +6,8 @@ import {
   SEARCH_METHODS,
   SearchError,
   type EppsParams,
-  type HistoryEntry,
   type SearchEvent,
-  type SearchMethod,
   type SearchResult,
-  type StopReason,
 } from '../../core/search';
 import { blockInfluence } from '../../runtime/hidden-states';
 import { createSplitEvaluator } from '../../runtime/split-evaluator';
@@ -54,23 +51,15 @@ function eppsParams(args: ParsedArgs, k: number): EppsParams {
   return params;
 }
 
-export interface SearchReport {
+/** The core's result plus what the command adds about the run. */
+export interface SearchReport extends SearchResult {
   readonly command: 'search';
   readonly model: string;
   readonly fingerprint: string;
   readonly blocks: number;
-  readonly method: SearchMethod;
   readonly k: number;
   readonly seed: number;
-  readonly drop: readonly number[];
   readonly keep: readonly number[];
-  readonly ppl: number;
-  readonly evaluations: number;
-  readonly tokensEvaluated: number;
-  readonly ms: number;
-  readonly history: readonly HistoryEntry[];
-  readonly stopReason: StopReason;
-  readonly scores?: readonly number[];
   readonly params: Record<string, unknown>;
   readonly calibration: { source: string; windows: number; seqLen: number; perDomain?: Record<string, number> };
   readonly backend: string;
