@@ -110,12 +110,8 @@ describe('ShortGPT Block Influence', () => {
   it('gives the same scores streamed window by window as computed at once', () => {
     const windows = [0, 1, 2].map((w) => ({
       hidden: 3,
-      blockInputs: [0, 1].map((b) =>
-        Float32Array.from({ length: 12 }, (_, i) => Math.sin(w * 31 + b * 7 + i)),
-      ),
-      blockOutputs: [0, 1].map((b) =>
-        Float32Array.from({ length: 12 }, (_, i) => Math.cos(w * 13 + b * 5 + i)),
-      ),
+      blockInputs: [0, 1].map((b) => Float32Array.from({ length: 12 }, (_, i) => Math.sin(w * 31 + b * 7 + i))),
+      blockOutputs: [0, 1].map((b) => Float32Array.from({ length: 12 }, (_, i) => Math.cos(w * 13 + b * 5 + i))),
     }));
     const acc = createBlockInfluenceAccumulator(2, 3);
     for (const w of windows) for (const b of [1, 0]) acc.add(b, w.blockInputs[b]!, w.blockOutputs[b]!);
@@ -125,9 +121,7 @@ describe('ShortGPT Block Influence', () => {
 
   it('breaks ties towards the lower block, refuses bad input, and reports scores and ppl', async () => {
     expect(pickLowestInfluence([0.2, 0.1, 0.1, 0.1], 2)).toEqual([1, 2]);
-    expect(() => createBlockInfluenceAccumulator(2, 2).add(0, row(1, 0, 0), row(1, 0, 0))).toThrow(
-      /tokens x 2/,
-    );
+    expect(() => createBlockInfluenceAccumulator(2, 2).add(0, row(1, 0, 0), row(1, 0, 0))).toThrow(/tokens x 2/);
     expect(() => pickLowestInfluence([0.1, NaN, 0.3], 1)).toThrow(/block 1 has no Block Influence/);
     const evaluator = createTableEvaluator([0.1, 0.2, 0.3, 0.4]);
     await expect(runSearch('shortgpt', evaluator, { k: 2 })).rejects.toThrow(/one dense pass/);
@@ -175,9 +169,7 @@ describe('brute force', () => {
         'raise the limit or use the evolutionary search (--method evo)',
     );
     expect(evaluator.calls).toBe(0);
-    expect(() => checkBruteForce(16, 4, 1000)).toThrow(
-      /C\(16, 4\) = 1,820 patterns, more than the limit of 1,000/,
-    );
+    expect(() => checkBruteForce(16, 4, 1000)).toThrow(/C\(16, 4\) = 1,820 patterns, more than the limit of 1,000/);
     expect(checkBruteForce(16, 4)).toBe(1820);
   });
 });
@@ -192,12 +184,7 @@ describe('random search', () => {
     for (const k of keys) expect(findPatternProblem(k.split(',').map(Number), 16, 4)).toBeNull();
     const best = Math.min(...keys.map((k) => Math.exp(evaluator.nllOf(k.split(',').map(Number)))));
     expect(r.ppl).toBe(best);
-    const again = await runSearch(
-      'random',
-      createSyntheticEvaluator(),
-      { k: 4, evaluationBudget: 100 },
-      { seed: 4 },
-    );
+    const again = await runSearch('random', createSyntheticEvaluator(), { k: 4, evaluationBudget: 100 }, { seed: 4 });
     expect(again.drop).toEqual(r.drop);
   });
 

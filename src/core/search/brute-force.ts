@@ -4,17 +4,9 @@
  * worth waiting for.
  */
 import type { Evaluator } from '../evaluate/evaluator';
-import { createEvaluationLedger } from './evaluation-ledger';
+import { checkBatchSize, createBatchScan } from './batch-scan';
 import { countPatterns, validateSpace, type Pattern } from './pattern';
-import {
-  readClock,
-  SearchError,
-  type HistoryEntry,
-  type ScoredPattern,
-  type SearchContext,
-  type SearchResult,
-  type StepEvent,
-} from './result';
+import { SearchError, type SearchContext, type SearchResult, type StepEvent } from './result';
 
 export interface BruteForceParams {
   readonly k: number;
@@ -40,11 +32,7 @@ export function* enumeratePatterns(units: number, removed: number): Generator<Pa
   }
 }
 
-export function checkBruteForce(
-  units: number,
-  removed: number,
-  limit: number = BRUTE_FORCE_DEFAULTS.limit,
-): number {
+export function checkBruteForce(units: number, removed: number, limit: number = BRUTE_FORCE_DEFAULTS.limit): number {
   const count = countPatterns(units, removed);
   if (count > limit) {
     throw new SearchError(
@@ -64,66 +52,16 @@ export async function* searchBruteForce(
   validateSpace({ units: evaluator.blocks, removed: params.k });
   const count = checkBruteForce(evaluator.blocks, params.k, params.limit ?? BRUTE_FORCE_DEFAULTS.limit);
   const batchSize = params.batchSize ?? BRUTE_FORCE_DEFAULTS.batchSize;
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new SearchError('bad-params', `batchSize must be a whole number >= 1, got ${batchSize}`);
-  }
-  const now = readClock(context);
-  const started = now();
-  const ledger = createEvaluationLedger(evaluator);
-  const steps = Math.ceil(count / batchSize);
-  const history: HistoryEntry[] = [];
-  let best: ScoredPattern | null = null;
-  let step = 0;
+  checkBatchSize(batchSize);
+  const scan = createBatchScan(evaluator, 'brute', Math.ceil(count / batchSize), context);
   let batch: Pattern[] = [];
-  const flush = async (): Promise<StepEvent> => {
-    const scores = await ledger.score(
-      batch.map((drop) => ({ drop })),
-      context.signal,
-    );
-    batch.forEach((drop, i) => {
-      const ppl = scores[i]!.ppl;
-      // Lexicographic order makes the first of equal scores the answer, whatever the batching.
-      if (best === null || ppl < best.ppl) {
-        best = { drop, ppl };
-      }
-    });
-    batch = [];
-    step++;
-    const elapsedMs = now() - started;
-    const b = best!;
-    history.push({
-      step,
-      drop: b.drop,
-      ppl: b.ppl,
-      evaluations: ledger.evaluations(),
-      tokensEvaluated: ledger.tokensEvaluated(),
-      elapsedMs,
-    });
-    return {
-      type: 'step',
-      method: 'brute',
-      step,
-      steps,
-      best: b,
-      evaluations: ledger.evaluations(),
-      tokensEvaluated: ledger.tokensEvaluated(),
-      elapsedMs,
-    };
-  };
   for (const p of enumeratePatterns(evaluator.blocks, params.k)) {
     batch.push(p);
-    if (batch.length === batchSize) yield await flush();
+    if (batch.length === batchSize) {
+      yield await scan.score(batch);
+      batch = [];
+    }
   }
-  if (batch.length > 0) yield await flush();
-  const b: ScoredPattern = best!;
-  return {
-    method: 'brute',
-    drop: b.drop,
-    ppl: b.ppl,
-    evaluations: ledger.evaluations(),
-    tokensEvaluated: ledger.tokensEvaluated(),
-    ms: now() - started,
-    history,
-    stopReason: 'done',
-  };
+  if (batch.length > 0) yield await scan.score(batch);
+  return scan.result('done');
 }

@@ -113,10 +113,7 @@ export function resolveEppsParams(params: EppsParams, windows: number): Resolved
   }
   const elitism = requireInteger('elitism', params.elitism ?? d.elitism, 0);
   if (elitism >= population) {
-    throw new SearchError(
-      'bad-params',
-      `elitism (${elitism}) must be smaller than the population (${population})`,
-    );
+    throw new SearchError('bad-params', `elitism (${elitism}) must be smaller than the population (${population})`);
   }
   const stageWindows = requireInteger(
     'stageWindows',

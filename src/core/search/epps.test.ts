@@ -108,11 +108,7 @@ describe('EPPS bookkeeping', () => {
 
   it('stays inside the evaluation budget and says that is why it stopped', async () => {
     const { result } = await collect(
-      searchEpps(
-        createSyntheticEvaluator(),
-        { k: 4, evaluationBudget: 37.5, stagnationLimit: 100 },
-        { seed: 2 },
-      ),
+      searchEpps(createSyntheticEvaluator(), { k: 4, evaluationBudget: 37.5, stagnationLimit: 100 }, { seed: 2 }),
     );
     expect(result.evaluations).toBeLessThanOrEqual(37.5);
     expect(result.evaluations).toBeGreaterThan(37.5 - 8);
@@ -133,9 +129,7 @@ describe('EPPS bookkeeping', () => {
   });
 
   it('reports population statistics that agree with each other', async () => {
-    const { events } = await collect(
-      searchEpps(createSyntheticEvaluator(), SMALL, { seed: 8, now: tickingClock() }),
-    );
+    const { events } = await collect(searchEpps(createSyntheticEvaluator(), SMALL, { seed: 8, now: tickingClock() }));
     let previous = Infinity;
     for (const e of events) {
       expect(e.keepFrequency).toHaveLength(16);

@@ -15,14 +15,7 @@ import { createRng, type Rng } from '../random/rng';
 import { createEvaluationLedger, type EvaluationLedger, type LedgerSnapshot } from './evaluation-ledger';
 import { resolveEppsParams, type EppsParams, type ResolvedEppsParams } from './epps-params';
 import { crossPatterns, mutateBySwap, sampleRandomPattern, selectByTournament } from './operators';
-import {
-  countPatterns,
-  encodePatternKey,
-  measureDistance,
-  toPattern,
-  validateSpace,
-  type Pattern,
-} from './pattern';
+import { countPatterns, encodePatternKey, measureDistance, toPattern, validateSpace, type Pattern } from './pattern';
 import {
   readClock,
   SearchError,

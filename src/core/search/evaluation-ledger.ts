@@ -59,16 +59,12 @@ export function createEvaluationLedger(evaluator: Evaluator, restore?: LedgerSna
   const budgetOf = (windows?: number): number => {
     if (windows === undefined || windows >= fullWindows) return fullWindows;
     if (!Number.isInteger(windows) || windows < 1) {
-      throw new SearchError(
-        'bad-params',
-        `a staged budget must be a whole number of windows >= 1, got ${windows}`,
-      );
+      throw new SearchError('bad-params', `a staged budget must be a whole number of windows >= 1, got ${windows}`);
     }
     return windows;
   };
 
-  const lookup = (drop: readonly number[], windows?: number) =>
-    memo.get(memoKey(patternKey(drop), budgetOf(windows)));
+  const lookup = (drop: readonly number[], windows?: number) => memo.get(memoKey(patternKey(drop), budgetOf(windows)));
 
   const score = async (requests: readonly ScoreRequest[], signal?: AbortSignal) => {
     signal?.throwIfAborted();

@@ -9,13 +9,7 @@ import { searchEpps } from './epps';
 import type { EppsParams } from './epps-params';
 import { searchLastK, type LastKParams } from './last-k';
 import { searchRandom, type RandomSearchParams } from './random-search';
-import {
-  SearchError,
-  type SearchContext,
-  type SearchEvent,
-  type SearchMethod,
-  type SearchResult,
-} from './result';
+import { SearchError, type SearchContext, type SearchEvent, type SearchMethod, type SearchResult } from './result';
 import { searchShortGpt, type ShortGptParams } from './shortgpt';
 import { searchSleb, type SlebParams } from './sleb';
 
@@ -61,10 +55,7 @@ export function streamSearch<M extends SearchMethod>(
 ): SearchStream {
   const start = streams[method];
   if (!start)
-    throw new SearchError(
-      'bad-params',
-      `unknown search method "${method}"; use one of ${SEARCH_METHODS.join(', ')}`,
-    );
+    throw new SearchError('bad-params', `unknown search method "${method}"; use one of ${SEARCH_METHODS.join(', ')}`);
   return start(evaluator, params, context);
 }
 

@@ -16,10 +16,7 @@ export interface LastKParams {
 export function pickLastK(blocks: number, k: number, keepFinal = 0): Pattern {
   validateSpace({ units: blocks, removed: k });
   if (!Number.isInteger(keepFinal) || keepFinal < 0 || k + keepFinal > blocks) {
-    throw new SearchError(
-      'bad-params',
-      `cannot remove ${k} blocks while keeping the final ${keepFinal} of ${blocks}`,
-    );
+    throw new SearchError('bad-params', `cannot remove ${k} blocks while keeping the final ${keepFinal} of ${blocks}`);
   }
   const end = blocks - keepFinal;
   return Array.from({ length: k }, (_, i) => end - k + i);

@@ -41,8 +41,7 @@ describe('genetic operators keep exactly k blocks removed', () => {
   it('fills crossover children from both parents roughly evenly', () => {
     const rng = createRng(9);
     const hits = new Array<number>(8).fill(0);
-    for (let i = 0; i < 4000; i++)
-      for (const id of crossPatterns(rng, [0, 1, 2, 3], [4, 5, 6, 7])) hits[id]!++;
+    for (let i = 0; i < 4000; i++) for (const id of crossPatterns(rng, [0, 1, 2, 3], [4, 5, 6, 7])) hits[id]!++;
     for (const h of hits) expect(Math.abs(h - 2000)).toBeLessThan(150);
   });
 

@@ -20,9 +20,7 @@ import { sampleRandomPattern } from './operators';
 describe('pattern validation', () => {
   it('canonicalises a valid pattern and names what is wrong with an invalid one', () => {
     expect(toPattern([9, 2, 5], 16, 3)).toEqual([2, 5, 9]);
-    expect(findPatternProblem([2, 16], 16)).toMatch(
-      /block 16 is out of range: the model has 16 blocks \(0\.\.15\)/,
-    );
+    expect(findPatternProblem([2, 16], 16)).toMatch(/block 16 is out of range: the model has 16 blocks \(0\.\.15\)/);
     expect(findPatternProblem([1.5], 16)).toMatch(/out of range/);
     expect(findPatternProblem([3, 3], 16)).toMatch(/listed twice/);
     expect(findPatternProblem([1, 2], 16, 3)).toMatch(/removes 2 blocks but the search removes exactly 3/);

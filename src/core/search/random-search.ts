@@ -6,18 +6,10 @@ import type { Evaluator } from '../evaluate/evaluator';
 import { createRng } from '../random/rng';
 import { enumeratePatterns } from './brute-force';
 import { EPPS_DEFAULTS } from './epps-params';
-import { createEvaluationLedger } from './evaluation-ledger';
+import { checkBatchSize, createBatchScan } from './batch-scan';
 import { sampleRandomPattern } from './operators';
 import { countPatterns, encodePatternKey, validateSpace, type Pattern } from './pattern';
-import {
-  readClock,
-  SearchError,
-  type HistoryEntry,
-  type ScoredPattern,
-  type SearchContext,
-  type SearchResult,
-  type StepEvent,
-} from './result';
+import { SearchError, type SearchContext, type SearchResult, type StepEvent } from './result';
 
 export interface RandomSearchParams {
   readonly k: number;
@@ -61,47 +53,11 @@ export async function* searchRandom(
       `random search needs a finite budget of at least one evaluation, got ${budget}`,
     );
   }
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new SearchError('bad-params', `batchSize must be a whole number >= 1, got ${batchSize}`);
-  }
-  const now = readClock(context);
-  const started = now();
-  const ledger = createEvaluationLedger(evaluator);
+  checkBatchSize(batchSize);
   const patterns = drawDistinctPatterns(context.seed ?? 0, evaluator.blocks, params.k, Math.floor(budget));
-  const steps = Math.ceil(patterns.length / batchSize);
-  const history: HistoryEntry[] = [];
-  let best: ScoredPattern | null = null;
-  for (let step = 1; step <= steps; step++) {
-    const batch = patterns.slice((step - 1) * batchSize, step * batchSize);
-    const scores = await ledger.score(
-      batch.map((drop) => ({ drop })),
-      context.signal,
-    );
-    batch.forEach((drop, i) => {
-      if (best === null || scores[i]!.ppl < best.ppl) best = { drop, ppl: scores[i]!.ppl };
-    });
-    const b: ScoredPattern = best!;
-    const elapsedMs = now() - started;
-    const entry = {
-      step,
-      drop: b.drop,
-      ppl: b.ppl,
-      evaluations: ledger.evaluations(),
-      tokensEvaluated: ledger.tokensEvaluated(),
-      elapsedMs,
-    };
-    history.push(entry);
-    yield { type: 'step', method: 'random', steps, best: b, ...entry };
+  const scan = createBatchScan(evaluator, 'random', Math.ceil(patterns.length / batchSize), context);
+  for (let start = 0; start < patterns.length; start += batchSize) {
+    yield await scan.score(patterns.slice(start, start + batchSize));
   }
-  const b: ScoredPattern = best!;
-  return {
-    method: 'random',
-    drop: b.drop,
-    ppl: b.ppl,
-    evaluations: ledger.evaluations(),
-    tokensEvaluated: ledger.tokensEvaluated(),
-    ms: now() - started,
-    history,
-    stopReason: patterns.length < Math.floor(budget) ? 'exhausted' : 'budget',
-  };
+  return scan.result(patterns.length < Math.floor(budget) ? 'exhausted' : 'budget');
 }

@@ -2,8 +2,7 @@
 
 export type SearchMethod = 'evo' | 'shortgpt' | 'sleb' | 'random' | 'brute' | 'last';
 
-export type SearchErrorCode =
-  'bad-params' | 'bad-pattern' | 'bad-state' | 'too-many-patterns' | 'missing-influence';
+export type SearchErrorCode = 'bad-params' | 'bad-pattern' | 'bad-state' | 'too-many-patterns' | 'missing-influence';
 
 /** Errors carry a code for programs and a message that tells the user what to do. */
 export class SearchError extends Error {

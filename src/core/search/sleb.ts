@@ -40,9 +40,7 @@ export async function* searchSleb(
   for (let step = 1; step <= params.k; step++) {
     const candidates = keptUnits(drop, evaluator.blocks).map((b) => [...drop, b].sort((x, y) => x - y));
     const scores = await ledger.score(
-      candidates.map((c) =>
-        params.windows === undefined ? { drop: c } : { drop: c, windows: params.windows },
-      ),
+      candidates.map((c) => (params.windows === undefined ? { drop: c } : { drop: c, windows: params.windows })),
       context.signal,
     );
     // Strictly lower wins, so ties go to the lowest block id (candidates are in block order).
