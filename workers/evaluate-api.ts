@@ -19,6 +19,7 @@ export type WorkerErrorCode =
   | 'session-failed'
   | 'bad-tokenizer'
   | 'bad-model'
+  | 'too-large'
   | 'not-loaded'
   | 'no-calibration'
   | 'bad-input'
@@ -45,7 +46,10 @@ export interface ModelSource {
 export interface LoadedModel {
   /** File name of the .onnx. */
   readonly name: string;
+  /** Where the session runs: the chosen backend, or wasm when the model needs what the GPU adapter lacks. */
   readonly backend: Backend;
+  /** Why `backend` is not the one chosen (a float16 model on an adapter without shader-f16); null when it is. */
+  readonly backendNotice: string | null;
   readonly bytes: number;
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];

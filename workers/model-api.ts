@@ -1,5 +1,7 @@
 import { transfer } from 'comlink';
 import type { Backend } from '../src/core/env/backend';
+import { tooLargeForBrowser } from '../src/core/env/browser-limits';
+import { backendForModel, type AdapterFeatures } from '../src/core/env/model-backend';
 import { builtInCandidates, spreadOverDomains } from '../src/core/calib/built-in-set';
 import { parseUserText, UserTextError } from '../src/core/calib/user-text';
 import { cutWindows, type CandidateWindow } from '../src/core/calib/windows';
@@ -111,10 +113,15 @@ export function createModelApi() {
     inspected = undefined;
   };
 
-  /** Checks everything before touching the loaded model, so a bad file leaves the previous one usable. */
+  /**
+   * Checks everything before touching the loaded model, so a bad file leaves the previous one usable.
+   * The session runs on the chosen backend unless the model needs what the adapter lacks (float16
+   * without shader-f16): then on wasm, and `backendNotice` says why.
+   */
   const install = async (
     parts: { model: Uint8Array; name: string; sideFiles: Map<string, Uint8Array>; dataFiles: Map<string, Blob> },
-    backend: Backend,
+    chosen: Backend,
+    adapter: AdapterFeatures,
     onProgress: (p: LoadProgress) => void,
     t0: number,
   ): Promise<WorkerResult<LoadedModel>> => {
@@ -128,6 +135,7 @@ export function createModelApi() {
       inspectModel(parts.model, { name: parts.name, files: parts.dataFiles }),
     );
     if (!info.ok) return info;
+    const { backend, notice } = backendForModel(chosen, adapter, info.value.summary);
     onProgress({ type: 'session', backend });
     const created = await guard('session-failed', async () => {
       const externalData = [];
@@ -150,6 +158,7 @@ export function createModelApi() {
       value: {
         name: parts.name,
         backend,
+        backendNotice: notice,
         bytes: parts.model.length + [...parts.dataFiles.values()].reduce((a, b) => a + b.size, 0),
         inputs: handle.session.inputNames,
         outputs: handle.session.outputNames,
@@ -167,6 +176,7 @@ export function createModelApi() {
       source: ModelSource,
       backend: Backend,
       onProgress: (p: LoadProgress) => void,
+      adapter: AdapterFeatures = {},
     ): Promise<WorkerResult<LoadedModel>> {
       return serial(async () => {
         const t0 = now();
@@ -192,7 +202,7 @@ export function createModelApi() {
           };
         });
         if (!got.ok) return got;
-        return install(got.value, backend, onProgress, t0);
+        return install(got.value, backend, adapter, onProgress, t0);
       });
     },
 
@@ -205,6 +215,7 @@ export function createModelApi() {
       files: File[],
       backend: Backend,
       onProgress: (p: LoadProgress) => void,
+      adapter: AdapterFeatures = {},
     ): Promise<WorkerResult<LoadedModel>> {
       return serial(async () => {
         const t0 = now();
@@ -221,6 +232,9 @@ export function createModelApi() {
             },
           };
         }
+        // From the sizes alone, before a byte is read.
+        const tooLarge = tooLargeForBrowser(files);
+        if (tooLarge) return { ok: false, error: { code: 'too-large', message: tooLarge } };
         const sideFiles = new Map<string, Uint8Array>();
         const dataFiles = new Map<string, Blob>();
         for (const f of files) {
@@ -242,7 +256,7 @@ export function createModelApi() {
         onProgress({ type: 'download', file: file.name, loaded: 0, total: file.size });
         const model = new Uint8Array(await file.arrayBuffer());
         onProgress({ type: 'download', file: file.name, loaded: file.size, total: file.size });
-        return install({ model, name: file.name, sideFiles, dataFiles }, backend, onProgress, t0);
+        return install({ model, name: file.name, sideFiles, dataFiles }, backend, adapter, onProgress, t0);
       });
     },
 

@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import { Comlink } from '../bridge/model-client';
 import { workerClient } from './client';
 import type { Backend } from '../core/env/backend';
+import type { AdapterFeatures } from '../core/env/model-backend';
 import type { LoadedModel, LoadProgress, Prediction, WorkerError, WorkerResult } from '../../workers/evaluate-api';
 import type { LabState } from './index';
 
@@ -35,12 +36,16 @@ export interface ModelSlice {
 
 let loadRequest = 0;
 
-/** wasm32 addresses 4 GiB and onnxruntime holds weights plus working memory: refuse above 2 GiB. */
-export const MAX_BROWSER_MODEL_BYTES = 2 * 2 ** 30;
+/** The worker refuses dropped files above this before reading them (with the command-line alternative). */
+export { MAX_BROWSER_MODEL_BYTES } from '../core/env/browser-limits';
 /** Above this, loading may take a while and a lot of memory: say so. */
 export const LARGE_MODEL_BYTES = 512 * 2 ** 20;
 
-type Loader = (backend: Backend, onProgress: (p: LoadProgress) => void) => Promise<WorkerResult<LoadedModel>>;
+type Loader = (
+  backend: Backend,
+  onProgress: (p: LoadProgress) => void,
+  adapter: AdapterFeatures,
+) => Promise<WorkerResult<LoadedModel>>;
 
 export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set, get) => {
   /** Loads through the worker; a failure keeps the previous model (the worker only swaps on success). */
@@ -50,12 +55,15 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
     const previous = get().model;
     set({ model: { kind: 'loading', progress: null }, predictionError: null });
     const request = ++loadRequest;
+    const adapter = get().preflight?.adapter;
     const res = await start(
       choice.backend,
       // Progress comes through its own message port and may arrive after the result: drop stale ones.
       Comlink.proxy((p: LoadProgress) => {
         if (request === loadRequest && get().model.kind === 'loading') set({ model: { kind: 'loading', progress: p } });
       }),
+      // The worker runs a float16 model on wasm when the adapter has no shader-f16.
+      adapter ? { shaderF16: adapter.shaderF16 } : {},
     );
     if (request !== loadRequest) return;
     loadRequest++;
@@ -79,10 +87,16 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
     predicting: false,
     predictionError: null,
     loadDemo() {
-      return load((backend, onProgress) => workerClient().api.loadModel(DEMO_MODEL, backend, onProgress), 'demo');
+      return load(
+        (backend, onProgress, adapter) => workerClient().api.loadModel(DEMO_MODEL, backend, onProgress, adapter),
+        'demo',
+      );
     },
     loadFiles(files) {
-      return load((backend, onProgress) => workerClient().api.loadModelFiles(files, backend, onProgress), 'files');
+      return load(
+        (backend, onProgress, adapter) => workerClient().api.loadModelFiles(files, backend, onProgress, adapter),
+        'files',
+      );
     },
 
     async predict(prompt) {

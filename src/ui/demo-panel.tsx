@@ -101,6 +101,11 @@ export function DemoPanel() {
             {Math.round(status.model.ms)} ms) · vocabulary {status.model.vocabSize.toLocaleString()} · fingerprint{' '}
             <code>{status.model.fingerprint}</code>
           </p>
+          {status.model.backendNotice && (
+            <p className="warning" data-testid="backend-notice">
+              {status.model.backendNotice}
+            </p>
+          )}
           <form onSubmit={onSubmit} className="prompt-form">
             <label htmlFor="prompt">Prompt</label>
             <input id="prompt" value={prompt} onChange={(e) => setPrompt(e.target.value)} autoComplete="off" />
