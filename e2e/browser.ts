@@ -60,6 +60,12 @@ export async function openSession(baseURL: string): Promise<Session> {
     acceptDownloads: true,
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  // A Content-Security-Policy violation is an error of the page like any other.
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline code'}`),
+    );
+  });
   const errors: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
