@@ -1,4 +1,5 @@
 import { transfer } from 'comlink';
+import { reportDiagnostics, type DiagnosticsReport, type WorkerDiagnostics } from './diagnostics';
 import type { Backend } from '../src/core/env/backend';
 import { tooLargeForBrowser } from '../src/core/env/browser-limits';
 import { backendForModel, type AdapterFeatures } from '../src/core/env/model-backend';
@@ -50,10 +51,18 @@ function toWorkerError(e: unknown, code: WorkerError['code']): WorkerError {
   return { code, message: err?.message || String(e) };
 }
 
-async function guard<T>(code: WorkerError['code'], f: () => Promise<T>): Promise<WorkerResult<T>> {
+async function guard<T>(
+  code: WorkerError['code'],
+  f: () => Promise<T>,
+  lost?: () => string | null,
+): Promise<WorkerResult<T>> {
   try {
     return { ok: true, value: await f() };
   } catch (e) {
+    // A failure after the GPU device was lost is the device's fault, whatever onnxruntime says.
+    const reason = lost?.();
+    if (reason !== undefined && reason !== null && (e as Error)?.name !== 'AbortError')
+      return { ok: false, error: { code: 'device-lost', message: `The GPU device was lost (${reason}).` } };
     return { ok: false, error: toWorkerError(e, code) };
   }
 }
@@ -66,6 +75,17 @@ const SIDE_FILES = new Set([
   'special_tokens_map.json',
 ]);
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+/** A dropped JSON side file, parsed; malformed JSON says which file and what to do. */
+function parseSideFile(name: string, bytes: Uint8Array, what: string): unknown {
+  try {
+    return JSON.parse(text(bytes)) as unknown;
+  } catch (e) {
+    throw new Error(
+      `${name} is not valid JSON (${(e as Error).message}). Drop the ${name} that came with the model${what}.`,
+    );
+  }
+}
 
 async function fetchOptional(url: string): Promise<Uint8Array | null> {
   const r = await fetch(url);
@@ -82,7 +102,11 @@ async function fetchJson(url: string): Promise<unknown> {
  * The worker's API as a plain object (the worker file only exposes it), so the same code runs
  * under comlink in the browser and directly in Node tests.
  */
-export function createModelApi() {
+export function createModelApi(options: { diagnostics?: WorkerDiagnostics } = {}) {
+  const diagnostics = options.diagnostics;
+  /** `guard` for calls that run the model: on WebGPU, a lost device names itself as the cause. */
+  const guardGpu = <T>(code: WorkerError['code'], f: () => Promise<T>) =>
+    guard(code, f, () => (handle?.backend === 'webgpu' ? (diagnostics?.deviceLost ?? null) : null));
   let handle: SessionHandle | undefined;
   let tokenizer: TextTokenizer | undefined;
   let inspected: InspectedModel | undefined;
@@ -126,11 +150,18 @@ export function createModelApi() {
     t0: number,
   ): Promise<WorkerResult<LoadedModel>> => {
     const tok = await guard('bad-tokenizer', async () => {
-      const json = JSON.parse(text(parts.sideFiles.get('tokenizer.json')!)) as unknown;
+      const json = parseSideFile('tokenizer.json', parts.sideFiles.get('tokenizer.json')!, '');
       const cfgBytes = parts.sideFiles.get('tokenizer_config.json');
-      return loadTokenizer(json, cfgBytes ? (JSON.parse(text(cfgBytes)) as unknown) : {});
+      return loadTokenizer(json, cfgBytes ? parseSideFile('tokenizer_config.json', cfgBytes, ', or leave it out') : {});
     });
     if (!tok.ok) return tok;
+    // Parsed before the session is created: a bad config.json must not cost the loaded model.
+    const cfg = await guard('bad-input', async () => {
+      const bytes = parts.sideFiles.get('config.json');
+      const parsed = bytes ? parseSideFile('config.json', bytes, ', or leave it out') : null;
+      return parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : null;
+    });
+    if (!cfg.ok) return cfg;
     const info = await guard('bad-model', () =>
       inspectModel(parts.model, { name: parts.name, files: parts.dataFiles }),
     );
@@ -149,8 +180,7 @@ export function createModelApi() {
     tokenizer = tok.value;
     inspected = info.value;
     sideFiles = parts.sideFiles;
-    const cfg = parts.sideFiles.get('config.json');
-    config = cfg ? ((JSON.parse(text(cfg)) as Record<string, unknown> | null) ?? null) : null;
+    config = cfg.value;
     const ms = now() - t0;
     onProgress({ type: 'ready', backend, ms });
     return {
@@ -268,7 +298,7 @@ export function createModelApi() {
         const ids = tok.encode(prompt);
         if (ids.length === 0)
           return { ok: false, error: { code: 'bad-input', message: 'Type a prompt of at least one token.' } };
-        return guard('internal', async () => {
+        return guardGpu('internal', async () => {
           const t0 = now();
           const logits = await lastTokenLogits(h, ids);
           const top = softmaxTopK(logits, k).map((t) => ({ id: t.id, text: tok.tokenText(t.id), prob: t.prob }));
@@ -290,8 +320,35 @@ export function createModelApi() {
         const backend = handle.backend;
         current = new AbortController();
         const signal = current.signal;
-        return guard('internal', async () => {
+        return guardGpu('internal', async () => {
           const t0 = now();
+          if (req.source.kind === 'windows') {
+            const given = req.source.windows.map((w) => [...w]);
+            if (given.length === 0 || given.some((w) => w.length !== req.seqLen))
+              throw new UserTextError('empty', `Give windows of exactly ${req.seqLen} token ids each.`);
+            if (given.some((w) => w.some((id) => !Number.isInteger(id) || id < 0 || id >= tok.vocabSize)))
+              throw new UserTextError('empty', `Token ids must be whole numbers from 0 to ${tok.vocabSize - 1}.`);
+            if (!runner) {
+              onProgress({ type: 'split', blocks: model.blocks.blocks.length });
+              runner = await createSplitRunner(model, backend);
+            }
+            windows = given;
+            evaluator = createSplitEvaluator(runner, windows);
+            const ms = now() - t0;
+            onProgress({ type: 'ready', windows: windows.length, seqLen: req.seqLen, ms });
+            return {
+              method: req.method,
+              seed: req.seed,
+              windows: windows.length,
+              seqLen: req.seqLen,
+              tokens: windows.length * (req.seqLen - 1),
+              candidates: windows.length,
+              domains: { given: windows.length },
+              points: [],
+              ids: windows,
+              ms,
+            };
+          }
           const max = req.candidates ?? DEFAULT_CANDIDATES;
           let candidates: CandidateWindow[];
           if (req.source.kind === 'builtin') {
@@ -367,6 +424,7 @@ export function createModelApi() {
             candidates: candidates.length,
             domains,
             points: selection.points.map((p, i) => ({ ...p, domain: candidates[i]!.source.domain })),
+            ids: windows,
             ms,
           };
         });
@@ -379,7 +437,7 @@ export function createModelApi() {
         const r = runner;
         if (!r || windows.length === 0)
           return { ok: false, error: { code: 'no-calibration', message: 'Choose a calibration set first.' } };
-        return guard('internal', () => blockInfluence(r, windows));
+        return guardGpu('internal', () => blockInfluence(r, windows));
       });
     },
 
@@ -416,7 +474,7 @@ export function createModelApi() {
         const h = handle;
         if (!h || windows.length === 0)
           return { ok: false, error: { code: 'no-calibration', message: 'Choose a calibration set first.' } };
-        return guard('bad-model', async () => {
+        return guardGpu('bad-model', async () => {
           const t0 = now();
           const exported = await inspectModel(onnx, { name: 'model.onnx' });
           const whole = createWholeModelEvaluator(exported, windows, { backend: h.backend });
@@ -436,7 +494,7 @@ export function createModelApi() {
         if (!ev) return { ok: false, error: { code: 'no-calibration', message: 'Choose a calibration set first.' } };
         current = new AbortController();
         const signal = current.signal;
-        return guard('internal', () =>
+        return guardGpu('internal', () =>
           ev.evaluate(batch, {
             signal,
             ...(onResult ? { onResult: (result, done, total) => onResult({ result, done, total }) } : {}),
@@ -455,7 +513,7 @@ export function createModelApi() {
         const ids = tok.encode(prompt);
         if (ids.length === 0)
           return { ok: false, error: { code: 'bad-input', message: 'Type a prompt of at least one token.' } };
-        return guard('internal', async () => {
+        return guardGpu('internal', async () => {
           const key = [...drop].sort((a, b) => a - b).join(',');
           if (prunedSession?.key !== key) {
             await prunedSession?.handle.session.release();
@@ -477,6 +535,13 @@ export function createModelApi() {
           return { prompt, drop: [...drop], original: await run(h), pruned: await run(prunedSession.handle) };
         });
       });
+    },
+
+    /** Memory held by this worker (GPU buffers, wasm memory) and whether the GPU device was lost. */
+    diagnostics(): DiagnosticsReport {
+      return diagnostics
+        ? reportDiagnostics(diagnostics)
+        : { gpuLiveBytes: 0, gpuLiveBuffers: 0, gpuPeakBytes: 0, gpuBuffersCreated: 0, wasmBytes: 0, deviceLost: null };
     },
 
     /** Aborts the running evaluation or calibration between two steps; the worker stays usable. */

@@ -60,6 +60,31 @@ describe('loading dropped files in the worker API (Node, no comlink)', () => {
     expect([loaded.value.backend, loaded.value.backendNotice]).toEqual(['wasm', null]);
   });
 
+  it('malformed tokenizer.json or config.json says which file, and the loaded model stays', async () => {
+    const api = createModelApi();
+    const model = () => file(readFileSync(`${DEMO}/model.onnx`), 'model.onnx');
+    expect((await api.loadModelFiles([model(), tokenizer()], 'wasm', () => {})).ok).toBe(true);
+    const cut = new TextEncoder().encode('{"model": ');
+    expect(await api.loadModelFiles([model(), file(cut, 'tokenizer.json')], 'wasm', () => {})).toEqual({
+      ok: false,
+      error: {
+        code: 'bad-tokenizer',
+        message:
+          'tokenizer.json is not valid JSON (Unexpected end of JSON input). Drop the tokenizer.json that came with the model.',
+      },
+    });
+    expect(await api.loadModelFiles([model(), tokenizer(), file(cut, 'config.json')], 'wasm', () => {})).toEqual({
+      ok: false,
+      error: {
+        code: 'bad-input',
+        message:
+          'config.json is not valid JSON (Unexpected end of JSON input). Drop the config.json that came with the model, or leave it out.',
+      },
+    });
+    const pred = await api.predictNext(PROMPT, 1);
+    expect(pred.ok && pred.value.top[0]!.text.trim()).toBe('States');
+  });
+
   it('refuses files too large for a browser tab from their sizes, before reading them', async () => {
     // 2.5 GiB from 40 references to one 64 MiB blob: the parts are shared, not copied.
     const part = new Blob([new Uint8Array(64 * 2 ** 20)]);
