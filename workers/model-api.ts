@@ -83,6 +83,7 @@ function parseSideFile(name: string, bytes: Uint8Array, what: string): unknown {
   } catch (e) {
     throw new Error(
       `${name} is not valid JSON (${(e as Error).message}). Drop the ${name} that came with the model${what}.`,
+      { cause: e },
     );
   }
 }
