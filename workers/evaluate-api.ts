@@ -24,6 +24,10 @@ export type WorkerErrorCode =
   | 'no-calibration'
   | 'bad-input'
   | 'cancelled'
+  /** The GPU device was lost (driver reset, another tab, or destroyed); the page reloads on wasm. */
+  | 'device-lost'
+  /** onnxruntime's wasm runtime aborted or ran out of memory: this worker cannot go on. */
+  | 'crashed'
   | 'internal';
 
 export interface WorkerError {
@@ -81,6 +85,14 @@ export type CalibrationSource =
       readonly fileName?: string;
       /** JSONL field / CSV column holding the text (default `text`). */
       readonly field?: string;
+    }
+  | {
+      /**
+       * Windows of token ids, used as given: restores a set in a fresh worker (after a crash, a
+       * lost device or a reload) without tokenizing or embedding again.
+       */
+      readonly kind: 'windows';
+      readonly windows: readonly (readonly number[])[];
     };
 
 /** A calibration set: candidate windows from the source, then chosen by CCDS or at random. */
@@ -117,6 +129,8 @@ export interface CalibrationInfo {
   readonly domains: Readonly<Record<string, number>>;
   /** Every candidate in the 2-D projection of its embedding, for the scatter plot. */
   readonly points: readonly CalibrationPointInfo[];
+  /** The chosen windows' token ids: enough to rebuild the same set anywhere. */
+  readonly ids: readonly (readonly number[])[];
   readonly ms: number;
 }
 
@@ -162,3 +176,4 @@ export interface EvaluateProgress {
 }
 
 export type { EvalRequest, EvalResult };
+export type { DiagnosticsReport } from './diagnostics';

@@ -48,6 +48,12 @@ function toWorkerError(e: unknown, code: WorkerError['code']): WorkerError {
   if (err instanceof TokenizerError) return { code: 'bad-tokenizer', message: err.message };
   if (isOnnxError(err)) return { code: 'bad-model', message: err.message };
   if (err instanceof UserTextError) return { code: 'bad-input', message: err.message };
+  // After an abort or an out-of-memory inside wasm, onnxruntime's module is unusable.
+  if (
+    err instanceof WebAssembly.RuntimeError ||
+    /\bAborted\(|out of memory|memory access out of bounds/i.test(err?.message ?? '')
+  )
+    return { code: 'crashed', message: `onnxruntime stopped: ${err.message}` };
   return { code, message: err?.message || String(e) };
 }
 

@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import type { EvaluateApi } from '../../workers/evaluate.worker';
+import { FaultError } from './faults';
 
 /**
  * Owns the evaluation worker. A hung or crashed worker is terminated and a fresh one spawned on
@@ -7,6 +8,8 @@ import type { EvaluateApi } from '../../workers/evaluate.worker';
  */
 export interface ModelClient {
   readonly api: Comlink.Remote<EvaluateApi>;
+  /** Rejects (with a FaultError 'crash') when the worker reports an uncaught error. Never resolves. */
+  readonly crashed: Promise<never>;
   terminate(): void;
 }
 
@@ -16,8 +19,19 @@ export function spawnModelWorker(): ModelClient {
     name: 'evaluate',
   });
   const api = Comlink.wrap<EvaluateApi>(worker);
+  const crashed = new Promise<never>((_, reject) => {
+    worker.addEventListener('error', (e) => {
+      e.preventDefault();
+      reject(new FaultError('crash', `the evaluation worker crashed (${e.message || 'uncaught error'})`));
+    });
+    worker.addEventListener('messageerror', () =>
+      reject(new FaultError('crash', 'the evaluation worker sent a message that could not be read')),
+    );
+  });
+  crashed.catch(() => undefined); // seen by whoever races it; never an unhandled rejection
   return {
     api,
+    crashed,
     terminate: () => {
       api[Comlink.releaseProxy]();
       worker.terminate();

@@ -1,0 +1,137 @@
+import type { EvalRequest, EvalResult, EvaluateOptions, Evaluator } from '../core/evaluate/evaluator';
+import { WorkerCallError } from './remote-evaluator';
+import { FaultError, type Fault } from './faults';
+
+export { FaultError, type Fault, type FaultKind } from './faults';
+
+/** The worker as the resilient evaluator sees it: it can be asked, watched, and replaced. */
+export interface WorkerLink {
+  /** An evaluator on the current worker. */
+  evaluator(): Evaluator;
+  /** Rejects with a FaultError when the current worker reports an uncaught error. */
+  crashed(): Promise<never>;
+  /** Replaces the worker and restores the model and calibration set in it. */
+  recover(fault: Fault): Promise<void>;
+}
+
+/** How fast answers come: a call is hung when it stays silent much longer than any answer before. */
+export interface Pace {
+  /** Longest wait seen between a call's start or result and its next result, ms. */
+  slowestGapMs: number;
+}
+
+export interface WatchdogOptions {
+  /** Silence allowed before any answer was timed (the first call, the first after a recovery). */
+  readonly initialStallMs?: number;
+  /** Silence allowed is `stallFactor` times the slowest gap seen, and at least `minStallMs`. */
+  readonly stallFactor?: number;
+  readonly minStallMs?: number;
+  /** Faults survived in one call before giving up (a model that always crashes its worker). */
+  readonly maxFaultsPerCall?: number;
+  readonly pace?: Pace;
+  readonly now?: () => number;
+  readonly onFault?: (fault: Fault) => void;
+}
+
+/** A failure that replacing the worker can cure; anything else is the caller's to see. */
+export function asFault(e: unknown): Fault | null {
+  if (e instanceof FaultError) return { kind: e.kind, message: e.message };
+  if (e instanceof WorkerCallError && e.code === 'device-lost') return { kind: 'device-lost', message: e.message };
+  if (e instanceof WorkerCallError && e.code === 'crashed') return { kind: 'crash', message: e.message };
+  return null;
+}
+
+/**
+ * An evaluator that survives its worker: a call that stays silent far longer than any answer
+ * before (hang), a worker that reports an uncaught error (crash), or a lost GPU device makes it
+ * ask `link.recover` for a fresh worker and send the same batch again. Scores are pure functions
+ * of the pattern and the calibration set, so the search above sees the same numbers it would
+ * have seen without the fault: it continues from where it was, within the generation in flight.
+ */
+export function createResilientEvaluator(
+  link: WorkerLink,
+  shape: Omit<Evaluator, 'evaluate'>,
+  options: WatchdogOptions = {},
+): Evaluator {
+  const initialStallMs = options.initialStallMs ?? 120_000;
+  const stallFactor = options.stallFactor ?? 20;
+  const minStallMs = options.minStallMs ?? 10_000;
+  const maxFaults = options.maxFaultsPerCall ?? 3;
+  const pace = options.pace ?? { slowestGapMs: 0 };
+  const now = options.now ?? (() => performance.now());
+  /** The first call on a fresh worker pays one-off costs (sessions, shaders): no pace for it yet. */
+  let fresh = true;
+
+  const stallLimit = () =>
+    fresh || pace.slowestGapMs === 0 ? initialStallMs : Math.max(minStallMs, stallFactor * pace.slowestGapMs);
+
+  const attempt = (batch: readonly EvalRequest[], opts: EvaluateOptions): Promise<EvalResult[]> => {
+    let last = now();
+    let gap = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let onAbort: (() => void) | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      const check = () => {
+        const limit = stallLimit();
+        if (now() - last > limit) {
+          reject(new FaultError('hang', `the evaluation worker gave no answer for ${Math.round(limit / 1000)} s`));
+        } else timer = setTimeout(check, Math.min(1000, limit / 4));
+      };
+      timer = setTimeout(check, 250);
+    });
+    // A hung worker never sees `cancel()`: the abort must not wait for it.
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(new DOMException('Cancelled', 'AbortError'));
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    const call = link.evaluator().evaluate(batch, {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onResult: (result, done, total) => {
+        const t = now();
+        gap = Math.max(gap, t - last);
+        last = t;
+        opts.onResult?.(result, done, total);
+      },
+    });
+    return Promise.race([call, stalled, link.crashed(), aborted])
+      .then((value) => {
+        // Only a call that came through sets the pace (and the end counts as an answer).
+        pace.slowestGapMs = Math.max(pace.slowestGapMs, gap, now() - last);
+        fresh = false;
+        return value;
+      })
+      .finally(() => {
+        clearTimeout(timer);
+        if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
+        // The losers of the race must not become unhandled rejections.
+        call.catch(() => undefined);
+        stalled.catch(() => undefined);
+        aborted.catch(() => undefined);
+      });
+  };
+
+  return {
+    ...shape,
+    async evaluate(batch, opts = {}) {
+      for (let faults = 0; ;) {
+        opts.signal?.throwIfAborted();
+        try {
+          return await attempt(batch, opts);
+        } catch (e) {
+          const fault = asFault(e);
+          if (!fault) throw e;
+          faults++;
+          options.onFault?.(fault);
+          if (faults > maxFaults) {
+            throw new Error(
+              `The evaluation worker failed ${faults} times on the same batch (last: ${fault.message}); stopped. Reload the page, or try the other backend.`,
+            );
+          }
+          opts.signal?.throwIfAborted();
+          await link.recover(fault);
+          fresh = true;
+        }
+      }
+    },
+  };
+}
