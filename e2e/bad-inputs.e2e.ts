@@ -235,6 +235,43 @@ describe('a corpus of bad inputs: exact messages, and the demo stays loaded and 
     await page.screenshot({ path: `${ARTIFACTS}/bad-input-too-large.png`, fullPage: true });
   });
 
+  it('bad calibration text files the calibration e2e does not cover say exactly what is wrong, as text', async () => {
+    const cal = page.getByRole('region', { name: 'Calibration' });
+    await cal.getByTestId('cal-source').selectOption('user');
+    const SCRIPT_NAME = '<script>window.__pwned=2</script>.txt';
+    const cases = [
+      {
+        name: 'data.txt',
+        bytes: Uint8Array.of(0x68, 0x69, 0, 0, 0x21),
+        message: 'data.txt looks binary (it contains NUL bytes). Use a plain-text UTF-8 file.',
+      },
+      {
+        name: 'reviews.csv',
+        bytes: new TextEncoder().encode('id,body\n1,"Call me Ishmael."\n'),
+        message: 'reviews.csv: no column named "text". Choose the column that holds the text: "id", "body".',
+      },
+      {
+        name: SCRIPT_NAME,
+        bytes: new Uint8Array(0),
+        message: `${SCRIPT_NAME} is empty. Paste some text or drop a file with text in it.`,
+      },
+    ];
+    for (const c of cases) {
+      await cal
+        .getByTestId('user-text-file')
+        .setInputFiles({ name: c.name, mimeType: 'text/plain', buffer: Buffer.from(c.bytes) });
+      await cal.getByRole('button', { name: 'Build calibration set' }).click();
+      await expect.poll(() => cal.getByRole('alert').textContent(), { timeout: 60_000 }).toBe(c.message);
+    }
+    expect(await page.locator('script:not([src])').evaluateAll((s) => s.map((e) => e.textContent))).not.toContain(
+      'window.__pwned=2',
+    );
+    expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.getByTestId('model-ready').getAttribute('data-blocks')).toBe('16');
+    // Back to the built-in pool for the model loaded next.
+    await cal.getByTestId('cal-source').selectOption('builtin');
+  });
+
   it('after all that the demo still predicts, and a float16 model chosen for WebGPU without shader-f16 runs on wasm', async () => {
     const demo = await topPrediction('The Congress of the United');
     expect(demo.prob).toBeGreaterThan(0);
