@@ -7,6 +7,10 @@ import { inspectModel } from '../src/core/onnx';
 import { loadTokenizer } from '../src/core/tokenize/tokenizer';
 import { createWholeModelEvaluator } from '../src/runtime/whole-evaluator';
 import { DEFAULT_CANDIDATES } from '../workers/model-api';
+import { searchEpps, type EppsParams, type SearchResult } from '../src/core/search';
+import { createSplitRunner } from '../src/runtime/split-runner';
+import { createSplitEvaluator } from '../src/runtime/split-evaluator';
+import { paramsFor, type SearchSettings } from '../src/store/search-params';
 
 ort.env.wasm.numThreads = 1;
 
@@ -31,4 +35,25 @@ export async function nodePerplexity(onnx: Uint8Array, windows: number[][], drop
   const inspected = await inspectModel(onnx, { name: 'model.onnx' });
   const [r] = await createWholeModelEvaluator(inspected, windows, { backend: 'wasm' }).evaluate([{ drop }]);
   return r!.ppl;
+}
+
+/** The lab's EPPS run with these settings and seed, run in Node from start to end without a fault. */
+export async function nodeEpps(
+  onnx: Uint8Array,
+  windows: number[][],
+  settings: Omit<SearchSettings, 'method'>,
+): Promise<SearchResult> {
+  const inspected = await inspectModel(onnx, { name: 'model.onnx' });
+  const runner = await createSplitRunner(inspected, 'wasm');
+  try {
+    const evaluator = createSplitEvaluator(runner, windows);
+    const params = paramsFor({ ...settings, method: 'evo' }) as EppsParams;
+    const run = searchEpps(evaluator, params, { seed: settings.seed });
+    for (;;) {
+      const next = await run.next();
+      if (next.done) return next.value;
+    }
+  } finally {
+    await runner.release();
+  }
 }

@@ -544,6 +544,11 @@ export function createModelApi(options: { diagnostics?: WorkerDiagnostics } = {}
       });
     },
 
+    /** Answers at once (outside the serial queue): the page's heartbeat while a batch runs. */
+    ping(): number {
+      return now();
+    },
+
     /** Memory held by this worker (GPU buffers, wasm memory) and whether the GPU device was lost. */
     diagnostics(): DiagnosticsReport {
       return diagnostics

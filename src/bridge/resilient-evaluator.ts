@@ -12,6 +12,11 @@ export interface WorkerLink {
   crashed(): Promise<never>;
   /** Replaces the worker and restores the model and calibration set in it. */
   recover(fault: Fault): Promise<void>;
+  /**
+   * A cheap call the worker answers between two model runs, even in the middle of a batch: a
+   * worker that no longer answers it is hung or gone.
+   */
+  ping?(): Promise<unknown>;
 }
 
 /** How fast answers come: a call is hung when it stays silent much longer than any answer before. */
@@ -28,6 +33,9 @@ export interface WatchdogOptions {
   readonly minStallMs?: number;
   /** Faults survived in one call before giving up (a model that always crashes its worker). */
   readonly maxFaultsPerCall?: number;
+  /** While a call is in flight, `link.ping` every `heartbeatMs`; no reply for `heartbeatTimeoutMs` is a hang. */
+  readonly heartbeatMs?: number;
+  readonly heartbeatTimeoutMs?: number;
   readonly pace?: Pace;
   readonly now?: () => number;
   readonly onFault?: (fault: Fault) => void;
@@ -58,6 +66,8 @@ export function createResilientEvaluator(
   const minStallMs = options.minStallMs ?? 10_000;
   const maxFaults = options.maxFaultsPerCall ?? 3;
   const pace = options.pace ?? { slowestGapMs: 0 };
+  const heartbeatMs = options.heartbeatMs ?? 2_000;
+  const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 20_000;
   const now = options.now ?? (() => performance.now());
   /** The first call on a fresh worker pays one-off costs (sessions, shaders): no pace for it yet. */
   let fresh = true;
@@ -70,14 +80,36 @@ export function createResilientEvaluator(
     let gap = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let onAbort: (() => void) | undefined;
+    let lastPong = now();
+    let pinging = false;
+    let lastPing = now();
     const stalled = new Promise<never>((_, reject) => {
       const check = () => {
+        const t = now();
         const limit = stallLimit();
-        if (now() - last > limit) {
-          reject(new FaultError('hang', `the evaluation worker gave no answer for ${Math.round(limit / 1000)} s`));
-        } else timer = setTimeout(check, Math.min(1000, limit / 4));
+        if (link.ping && !pinging && t - lastPing >= heartbeatMs) {
+          pinging = true;
+          lastPing = t;
+          link.ping().then(
+            () => {
+              pinging = false;
+              lastPong = now();
+            },
+            () => undefined, // a dead link never answers; the silence below decides
+          );
+        }
+        if (link.ping && t - lastPong > heartbeatTimeoutMs) {
+          reject(
+            new FaultError(
+              'hang',
+              `the evaluation worker stopped answering (no reply for ${Math.round(heartbeatTimeoutMs / 1000)} s)`,
+            ),
+          );
+        } else if (t - last > limit) {
+          reject(new FaultError('hang', `the evaluation worker gave no result for ${Math.round(limit / 1000)} s`));
+        } else timer = setTimeout(check, Math.min(500, heartbeatMs / 2, limit / 4));
       };
-      timer = setTimeout(check, 250);
+      timer = setTimeout(check, 100);
     });
     // A hung worker never sees `cancel()`: the abort must not wait for it.
     const aborted = new Promise<never>((_, reject) => {
@@ -95,8 +127,9 @@ export function createResilientEvaluator(
     });
     return Promise.race([call, stalled, link.crashed(), aborted])
       .then((value) => {
-        // Only a call that came through sets the pace (and the end counts as an answer).
-        pace.slowestGapMs = Math.max(pace.slowestGapMs, gap, now() - last);
+        // Only a call that came through sets the pace (the end counts as an answer); not the first
+        // on a fresh worker, which pays one-off costs.
+        if (!fresh) pace.slowestGapMs = Math.max(pace.slowestGapMs, gap, now() - last);
         fresh = false;
         return value;
       })
@@ -125,6 +158,7 @@ export function createResilientEvaluator(
           if (faults > maxFaults) {
             throw new Error(
               `The evaluation worker failed ${faults} times on the same batch (last: ${fault.message}); stopped. Reload the page, or try the other backend.`,
+              { cause: e },
             );
           }
           opts.signal?.throwIfAborted();

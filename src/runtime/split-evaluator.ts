@@ -63,6 +63,8 @@ export function createSplitEvaluator(
         signal?.throwIfAborted();
         if (step.op === 'block') {
           states.set(step.to, await runner.block(step.block, pool, states.get(step.from)!));
+          // Between blocks too: the page's heartbeat must be answered within a block's run.
+          await yieldToEventLoop();
         } else if (step.op === 'score') {
           onScore(step.requests, await runner.score(pool, states.get(step.state)!));
           // Between candidates: let an abort (or any message) in.

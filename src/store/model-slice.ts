@@ -35,6 +35,12 @@ export interface ModelSlice {
 }
 
 let loadRequest = 0;
+/** The files of a model opened from files: a fresh worker (after a fault) reloads the model from them. */
+let openedFiles: File[] | null = null;
+export const openedModelFiles = (): File[] | null => openedFiles;
+export const rememberOpenedFiles = (files: File[] | null): void => {
+  openedFiles = files;
+};
 
 /** The worker refuses dropped files above this before reading them (with the command-line alternative). */
 export { MAX_BROWSER_MODEL_BYTES } from '../core/env/browser-limits';
@@ -49,7 +55,7 @@ type Loader = (
 
 export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set, get) => {
   /** Loads through the worker; a failure keeps the previous model (the worker only swaps on success). */
-  const load = async (start: Loader, source: 'demo' | 'files') => {
+  const load = async (start: Loader, source: 'demo' | 'files', files: File[] | null = null) => {
     const choice = get().backendChoice;
     if (!choice) return;
     const previous = get().model;
@@ -74,6 +80,7 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
       return;
     }
     get().resetLab();
+    openedFiles = files;
     set({ model: { kind: 'ready', model: res.value }, modelSource: source, loadError: null, prediction: null });
     await get().calibrate();
     await get().onModelLoaded();
@@ -96,6 +103,7 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
       return load(
         (backend, onProgress, adapter) => workerClient().api.loadModelFiles(files, backend, onProgress, adapter),
         'files',
+        files,
       );
     },
 

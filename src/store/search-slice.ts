@@ -1,39 +1,27 @@
 import type { StateCreator } from 'zustand';
 import { createRemoteEvaluator } from '../bridge/remote-evaluator';
+import { createResilientEvaluator, type Fault, type FaultKind, type Pace } from '../bridge/resilient-evaluator';
 import { createRunController, type RunController, type RunStatus } from '../bridge/run-controller';
+import { clearRun, keepModelFiles, keptModelFiles, loadRun, saveRun, type SavedRun } from '../bridge/run-store';
 import {
+  resumeEpps,
+  searchEpps,
   streamSearch,
+  type EppsParams,
+  type EppsRun,
   type GenerationEvent,
   type SearchEvent,
   type SearchMethod,
-  type SearchParamsByMethod,
   type SearchResult,
+  type SearchState,
 } from '../core/search';
-import { workerClient } from './client';
+import { replaceWorker, workerClient } from './client';
+import { openedModelFiles, rememberOpenedFiles } from './model-slice';
+import { installInWorker } from './recovery';
 import type { LabState } from './index';
+import { DEFAULT_SEARCH, paramsFor, type SearchSettings } from './search-params';
 
-export interface SearchSettings {
-  readonly method: SearchMethod;
-  /** Blocks to remove. */
-  readonly k: number;
-  readonly population: number;
-  readonly generations: number;
-  /** Full-evaluation equivalents the search may spend (EPPS, random). */
-  readonly budget: number;
-  readonly seed: number;
-  readonly staged: boolean;
-}
-
-/** Interactive defaults: a quarter of the demo's blocks, a short run that finishes in a minute or so. */
-export const DEFAULT_SEARCH: SearchSettings = {
-  method: 'evo',
-  k: 4,
-  population: 12,
-  generations: 15,
-  budget: 200,
-  seed: 1,
-  staged: true,
-};
+export { DEFAULT_SEARCH, type SearchSettings } from './search-params';
 
 /** A finished run, kept to compare methods (and k) on the same calibration set. */
 export interface RunRecord {
@@ -48,6 +36,15 @@ export interface RunRecord {
   readonly scores?: readonly number[];
 }
 
+/** A fault the lab survived during a search, and what it did about it. */
+export interface FaultRecord {
+  readonly at: number;
+  readonly kind: FaultKind;
+  readonly message: string;
+  /** The backend the search continued on. */
+  readonly backend: 'wasm' | 'webgpu';
+}
+
 export interface SearchSlice {
   searchSettings: SearchSettings;
   runStatus: RunStatus;
@@ -58,6 +55,21 @@ export interface SearchSlice {
   runResult: SearchResult | null;
   runError: string | null;
   runs: RunRecord[];
+  /** Faults survived in this page (crashed or hung worker, lost GPU device). */
+  faults: FaultRecord[];
+  /** What the lab is doing about a fault right now. */
+  recovering: string | null;
+  /** An unfinished search saved by an earlier page (reload, closed tab), offered for resuming. */
+  savedRun: SavedRun | null;
+  resumeError: string | null;
+  /** Why the current run could not be saved for a reload (quota, private mode). */
+  saveError: string | null;
+  /** The generation after which the current run was last stored for a reload. */
+  savedGeneration: number | null;
+  checkSavedRun(): Promise<void>;
+  /** Reloads the model (from OPFS, or `files` the user opened again) and the calibration set, and continues. */
+  resumeSavedRun(files?: File[]): Promise<void>;
+  discardSavedRun(): Promise<void>;
   setSearchSettings(patch: Partial<SearchSettings>): void;
   play(): void;
   pause(): void;
@@ -69,44 +81,110 @@ export interface SearchSlice {
 
 let controller: RunController | undefined;
 let runId = 0;
+/** How fast the worker answers, learnt over the page's life: the hang watchdog scales with it. */
+const pace: Pace = { slowestGapMs: 0 };
 
-function paramsFor(s: SearchSettings, influence?: readonly number[]): SearchParamsByMethod[SearchMethod] {
-  switch (s.method) {
-    case 'evo':
-      return {
-        k: s.k,
-        population: s.population,
-        offspring: 2 * s.population,
-        generations: s.generations,
-        evaluationBudget: s.budget,
-        staged: s.staged,
-      };
-    case 'random':
-      return { k: s.k, evaluationBudget: s.budget };
-    case 'shortgpt':
-      return influence ? { k: s.k, influence } : { k: s.k };
-    default:
-      return { k: s.k };
-  }
-}
+const capitalise = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
 
 export const createSearchSlice: StateCreator<LabState, [], [], SearchSlice> = (set, get) => {
-  const ensureController = (): RunController | undefined => {
+  /** A fresh worker with the same model and calibration set, on wasm when the GPU device was lost. */
+  const recover = async (fault: Fault) => {
+    const model = get().model;
+    const cal = get().calibration;
+    const choice = get().backendChoice;
+    if (model.kind !== 'ready' || cal.kind !== 'ready' || !choice) throw new Error(fault.message);
+    const backend = fault.kind === 'device-lost' ? 'wasm' : model.model.backend;
+    set({ recovering: `${capitalise(fault.message)}: starting a fresh worker on ${backend}…` });
+    try {
+      replaceWorker();
+      const loaded = await installInWorker({
+        source: get().modelSource ?? 'demo',
+        files: openedModelFiles(),
+        backend,
+        adapter: get().preflight?.adapter ? { shaderF16: get().preflight!.adapter!.shaderF16 } : {},
+        fingerprint: model.model.fingerprint,
+        calibration: { info: cal.info, settings: get().calibrationSettings },
+      });
+      set({
+        model: { kind: 'ready', model: loaded },
+        faults: [...get().faults, { at: Date.now(), kind: fault.kind, message: fault.message, backend }],
+        ...(fault.kind === 'device-lost'
+          ? {
+              backendChoice: {
+                backend: 'wasm' as const,
+                reason: `The GPU device was lost (${fault.message}); the lab continues on wasm (CPU).`,
+              },
+            }
+          : {}),
+      });
+    } finally {
+      set({ recovering: null });
+    }
+  };
+
+  const ensureController = (resume?: {
+    state: SearchState;
+    generations: GenerationEvent[];
+  }): RunController | undefined => {
     if (controller) return controller;
     const model = get().model;
     const cal = get().calibration;
     if (model.kind !== 'ready' || cal.kind !== 'ready') return undefined;
     const settings = get().searchSettings;
     const id = ++runId;
-    const evaluator = createRemoteEvaluator(workerClient(), {
-      blocks: model.model.blocks,
-      windows: cal.info.windows,
-      seqLen: cal.info.seqLen,
+    const shape = { blocks: model.model.blocks, windows: cal.info.windows, seqLen: cal.info.seqLen };
+    const evaluator = createResilientEvaluator(
+      {
+        evaluator: () => createRemoteEvaluator(workerClient(), shape),
+        crashed: () => workerClient().crashed,
+        recover,
+        ping: () => workerClient().api.ping(),
+      },
+      shape,
+      { pace },
+    );
+    set({
+      generations: resume ? [...resume.generations] : [],
+      lastStep: resume?.generations.at(-1) ?? null,
+      runResult: null,
+      runError: null,
+      saveError: null,
+      savedGeneration: null,
     });
-    set({ generations: [], lastStep: null, runResult: null, runError: null });
+    let epps: EppsRun | undefined;
+    // Keep a model opened from files where a reload can find it (OPFS), once the search runs on it.
+    const files = openedModelFiles();
+    if (settings.method === 'evo' && get().modelSource === 'files' && files)
+      void keepModelFiles(model.model.fingerprint, files);
+    /** After every generation of EPPS: what a reload needs to continue from here. */
+    const persist = () => {
+      const m = get().model;
+      const c = get().calibration;
+      if (!epps || m.kind !== 'ready' || c.kind !== 'ready' || settings.method !== 'evo') return;
+      const state = epps.saveState();
+      void saveRun({
+        format: 'evop-saved-run/1',
+        savedAt: Date.now(),
+        model: {
+          source: get().modelSource ?? 'demo',
+          name: m.model.name,
+          fingerprint: m.model.fingerprint,
+          blocks: m.model.blocks,
+          backend: m.model.backend,
+        },
+        calibration: { settings: get().calibrationSettings, source: get().calibrationSource, info: c.info },
+        search: { settings: { ...settings, method: 'evo' }, state, generations: get().generations },
+      }).then((error) => id === runId && set({ saveError: error, savedGeneration: error ? null : state.generation }));
+    };
     controller = createRunController(
       (signal) =>
         (async function* () {
+          if (settings.method === 'evo') {
+            epps = resume
+              ? resumeEpps(evaluator, resume.state, { signal })
+              : searchEpps(evaluator, paramsFor(settings) as EppsParams, { seed: settings.seed, signal });
+            return yield* epps;
+          }
           let influence: readonly number[] | undefined;
           if (settings.method === 'shortgpt') {
             const r = await workerClient().api.blockInfluence();
@@ -122,8 +200,10 @@ export const createSearchSlice: StateCreator<LabState, [], [], SearchSlice> = (s
         onEvent: (e) => {
           if (id !== runId) return;
           // One state update per generation: charts redraw once per generation, never per candidate.
-          if (e.type === 'generation') set({ generations: [...get().generations, e], lastStep: e });
-          else set({ lastStep: e });
+          if (e.type === 'generation') {
+            set({ generations: [...get().generations, e], lastStep: e });
+            persist();
+          } else set({ lastStep: e });
         },
         onDone: (r) => {
           if (id !== runId) return;
@@ -139,6 +219,7 @@ export const createSearchSlice: StateCreator<LabState, [], [], SearchSlice> = (s
             ...(r.scores ? { scores: r.scores } : {}),
           };
           set({ runResult: r, runs: [...get().runs, record] });
+          void clearRun();
         },
         onStatus: (s) => id === runId && set({ runStatus: s }),
         onError: (e) => id === runId && set({ runError: e.message }),
@@ -155,6 +236,67 @@ export const createSearchSlice: StateCreator<LabState, [], [], SearchSlice> = (s
     runResult: null,
     runError: null,
     runs: [],
+    faults: [],
+    recovering: null,
+    savedRun: null,
+    resumeError: null,
+    saveError: null,
+    savedGeneration: null,
+    async checkSavedRun() {
+      const saved = await loadRun();
+      if (saved && !controller) set({ savedRun: saved });
+    },
+    async discardSavedRun() {
+      set({ savedRun: null, resumeError: null });
+      await clearRun();
+    },
+    async resumeSavedRun(files) {
+      const saved = get().savedRun;
+      const choice = get().backendChoice;
+      if (!saved || !choice) return;
+      set({ resumeError: null });
+      let modelFiles: File[] | null = null;
+      if (saved.model.source === 'files') {
+        modelFiles = files ?? (await keptModelFiles(saved.model.fingerprint));
+        if (!modelFiles) {
+          set({
+            resumeError: `Open ${saved.model.name} again (with its tokenizer.json and any .onnx_data) to resume: this browser did not keep a copy.`,
+          });
+          return;
+        }
+      }
+      const previous = get().model;
+      get().resetLab();
+      set({ model: { kind: 'loading', progress: null } });
+      try {
+        const loaded = await installInWorker({
+          source: saved.model.source,
+          files: modelFiles,
+          backend: choice.backend,
+          adapter: get().preflight?.adapter ? { shaderF16: get().preflight!.adapter!.shaderF16 } : {},
+          fingerprint: saved.model.fingerprint,
+          calibration: saved.calibration,
+          onProgress: (p) => get().model.kind === 'loading' && set({ model: { kind: 'loading', progress: p } }),
+        });
+        rememberOpenedFiles(modelFiles);
+        set({
+          model: { kind: 'ready', model: loaded },
+          modelSource: saved.model.source,
+          loadError: null,
+          calibrationSettings: saved.calibration.settings,
+          calibrationSource: saved.calibration.source,
+          calibration: { kind: 'ready', info: saved.calibration.info },
+          searchSettings: saved.search.settings,
+          savedRun: null,
+        });
+      } catch (e) {
+        // The worker keeps whatever it had; nothing saved is lost, the offer stays.
+        set({ model: previous.kind === 'loading' ? { kind: 'empty' } : previous, resumeError: (e as Error).message });
+        return;
+      }
+      ensureController({ state: saved.search.state, generations: [...saved.search.generations] })?.play();
+      void get().scorePattern();
+    },
     setSearchSettings(patch) {
       get().resetSearch();
       set({ searchSettings: { ...get().searchSettings, ...patch } });
@@ -171,10 +313,19 @@ export const createSearchSlice: StateCreator<LabState, [], [], SearchSlice> = (s
       await ensureController()?.step();
     },
     resetSearch() {
+      // The saved state belongs to this page's run: resetting it discards it too.
+      if (controller) void clearRun();
       controller?.reset();
       controller = undefined;
       runId++;
-      set({ runStatus: 'idle', generations: [], lastStep: null, runResult: null, runError: null });
+      set({
+        runStatus: 'idle',
+        generations: [],
+        lastStep: null,
+        runResult: null,
+        runError: null,
+        savedGeneration: null,
+      });
     },
     resetLab() {
       get().resetSearch();

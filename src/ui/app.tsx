@@ -15,20 +15,23 @@ import { Tour } from './tour';
 import { startUrlSync } from '../store/url-sync';
 import type { ControlId } from '../core/share/url-state';
 import { TryPanel } from './try-panel';
+import { ResumeBanner } from './resume-banner';
 
 export function App() {
   const probe = useLab((s) => s.probe);
   const classroom = useLab((s) => s.classroom);
   const loadFiles = useLab((s) => s.loadFiles);
+  const checkSavedRun = useLab((s) => s.checkSavedRun);
   const [dragging, setDragging] = useState(false);
   useEffect(() => {
     let stop: (() => void) | undefined;
     // A shared link may load the demo at once, which needs the backend the preflight picks.
     void probe().then(() => {
       stop = startUrlSync(useLab);
+      void checkSavedRun();
     });
     return () => stop?.();
-  }, [probe]);
+  }, [probe, checkSavedRun]);
   useEffect(() => {
     document.documentElement.classList.toggle('present', classroom.present);
   }, [classroom.present]);
@@ -70,6 +73,7 @@ export function App() {
       </header>
       <StatusLine />
       <ShareBar />
+      <ResumeBanner />
       <Tour />
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">

@@ -16,6 +16,10 @@ export function SearchPanel() {
   const step = useLab((s) => s.step);
   const reset = useLab((s) => s.resetSearch);
   const setDrop = useLab((s) => s.setDrop);
+  const faults = useLab((s) => s.faults);
+  const recovering = useLab((s) => s.recovering);
+  const saveError = useLab((s) => s.saveError);
+  const savedGeneration = useLab((s) => s.savedGeneration);
   if (model.kind !== 'ready') return null;
   const L = model.model.blocks;
   const running = status === 'running';
@@ -144,7 +148,12 @@ export function SearchPanel() {
           Reset
         </button>
       </div>
-      <p className="run-readout" data-testid="run-status" data-status={status}>
+      <p
+        className="run-readout"
+        data-testid="run-status"
+        data-status={status}
+        data-generation={last?.type === 'generation' ? last.generation : ''}
+      >
         {status === 'idle' && 'Ready to run.'}
         {status !== 'idle' && last && (
           <>
@@ -156,8 +165,18 @@ export function SearchPanel() {
         )}
         {status === 'running' && !last && 'Starting…'}
       </p>
+      {savedGeneration !== null && (status === 'running' || status === 'paused' || status === 'error') && (
+        <p className="hint" data-testid="run-saved" data-generation={savedGeneration}>
+          Kept on this machine after generation {savedGeneration}: a reload or a closed tab can resume from there.
+        </p>
+      )}
       {result && (
-        <p data-testid="run-result" data-ppl={result.ppl} data-drop={result.drop.join(',')}>
+        <p
+          data-testid="run-result"
+          data-ppl={result.ppl}
+          data-drop={result.drop.join(',')}
+          data-evaluations={result.evaluations}
+        >
           {METHOD_LABEL[result.method]} removes <strong>[{result.drop.join(', ')}]</strong>: perplexity{' '}
           <strong>{fmtPpl(result.ppl)}</strong> after {result.evaluations.toFixed(1)} evaluations (
           {fmtDuration(result.ms)}, stopped: {result.stopReason}).{' '}
@@ -171,6 +190,27 @@ export function SearchPanel() {
           The search stopped: {error}
         </p>
       )}
+      {recovering && (
+        <p className="notice" role="status" data-testid="recovering">
+          {recovering}
+        </p>
+      )}
+      {faults.length > 0 && (
+        <div className="notice" data-testid="fault-log" data-count={faults.length}>
+          <p>
+            The search survived {faults.length} fault{faults.length === 1 ? '' : 's'}; each time a fresh worker reloaded
+            the model and the same calibration set, and the batch in flight was scored again:
+          </p>
+          <ul>
+            {faults.map((f) => (
+              <li key={f.at} data-kind={f.kind}>
+                {new Date(f.at).toLocaleTimeString()}: {f.message} (continued on {f.backend})
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {saveError && <p className="error">{saveError}</p>}
     </section>
   );
 }

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { EvalRequest, EvaluateOptions, Evaluator } from '../core/evaluate/evaluator';
+import { runSearch, type EppsParams } from '../core/search';
+import { createSyntheticEvaluator } from '../core/search/test-support/synthetic-evaluator';
+import { FaultError, type Fault } from './faults';
+import { WorkerCallError } from './remote-evaluator';
+import { createResilientEvaluator, type WorkerLink } from './resilient-evaluator';
+
+type Injected = 'hang' | 'crash' | 'device-lost' | 'bad-input';
+
+/**
+ * A worker seen through its link, with faults injected on chosen calls: a hang never answers, a
+ * crash rejects `crashed()`, a lost device answers with its error code. `recover` starts a new
+ * "worker" (a fresh generation of the link).
+ */
+function faultyLink(inner: Evaluator, plan: Map<number, Injected>) {
+  let call = 0;
+  let crash: ((e: Error) => void) | undefined;
+  let crashed = new Promise<never>((_, reject) => (crash = reject));
+  crashed.catch(() => undefined);
+  const recovered: Fault[] = [];
+  const link: WorkerLink = {
+    evaluator: () => ({
+      ...inner,
+      evaluate(batch: readonly EvalRequest[], options?: EvaluateOptions) {
+        const fault = plan.get(call++);
+        if (fault === 'hang') return new Promise(() => undefined);
+        if (fault === 'crash') {
+          setTimeout(() => crash!(new FaultError('crash', 'the evaluation worker crashed (injected)')), 5);
+          return new Promise(() => undefined);
+        }
+        if (fault === 'device-lost')
+          return Promise.reject(new WorkerCallError('device-lost', 'The GPU device was lost (injected).'));
+        if (fault === 'bad-input') return Promise.reject(new WorkerCallError('bad-input', 'not a fault'));
+        return inner.evaluate(batch, options);
+      },
+    }),
+    crashed: () => crashed,
+    recover: async (f) => {
+      recovered.push(f);
+      crashed = new Promise<never>((_, reject) => (crash = reject));
+      crashed.catch(() => undefined);
+    },
+  };
+  return { link, recovered, calls: () => call };
+}
+
+const params: EppsParams = { k: 4, population: 8, offspring: 16, generations: 6, evaluationBudget: 200, staged: true };
+const watch = { initialStallMs: 200, minStallMs: 50, stallFactor: 20 };
+
+describe('the resilient evaluator', () => {
+  it('replaces a hung, crashed or device-lost worker and the search ends exactly as without faults', async () => {
+    const clean = await runSearch('evo', createSyntheticEvaluator(), params, { seed: 7 });
+    const plan = new Map<number, Injected>([
+      [0, 'hang'], // the very first call: the initial stall limit applies
+      [3, 'crash'],
+      [6, 'device-lost'],
+      [9, 'hang'], // later: the limit comes from the pace seen so far
+    ]);
+    const synthetic = createSyntheticEvaluator();
+    const { link, recovered } = faultyLink(synthetic, plan);
+    const faults: Fault[] = [];
+    const ev = createResilientEvaluator(link, synthetic, { ...watch, onFault: (f) => faults.push(f) });
+    const faulty = await runSearch('evo', ev, params, { seed: 7 });
+    expect(recovered.map((f) => f.kind)).toEqual(['hang', 'crash', 'device-lost', 'hang']);
+    expect(faults).toEqual(recovered);
+    expect(faulty.drop).toEqual(clean.drop);
+    expect(faulty.ppl).toBe(clean.ppl);
+    expect(faulty.evaluations).toBe(clean.evaluations);
+    expect(faulty.history.map((h) => h.ppl)).toEqual(clean.history.map((h) => h.ppl));
+  });
+
+  it('passes other errors through untouched, and gives up on a worker that fails every time', async () => {
+    const synthetic = createSyntheticEvaluator();
+    const bad = faultyLink(synthetic, new Map([[0, 'bad-input']]));
+    const ev = createResilientEvaluator(bad.link, synthetic, watch);
+    await expect(ev.evaluate([{ drop: [1] }])).rejects.toThrow('not a fault');
+    expect(bad.recovered).toEqual([]);
+
+    const always = faultyLink(synthetic, new Map([0, 1, 2, 3, 4].map((i) => [i, 'device-lost'] as const)));
+    const ev2 = createResilientEvaluator(always.link, synthetic, { ...watch, maxFaultsPerCall: 2 });
+    await expect(ev2.evaluate([{ drop: [1] }])).rejects.toThrow(
+      'The evaluation worker failed 3 times on the same batch (last: The GPU device was lost (injected).); stopped. Reload the page, or try the other backend.',
+    );
+    expect(always.recovered).toHaveLength(2);
+  });
+
+  it('an abort ends a call to a hung worker at once, without a recovery', async () => {
+    const synthetic = createSyntheticEvaluator();
+    const { link, recovered } = faultyLink(synthetic, new Map([[0, 'hang']]));
+    const ev = createResilientEvaluator(link, synthetic, { ...watch, initialStallMs: 60_000 });
+    const abort = new AbortController();
+    const pending = ev.evaluate([{ drop: [2] }], { signal: abort.signal });
+    setTimeout(() => abort.abort(), 20);
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    expect(recovered).toEqual([]);
+  });
+});

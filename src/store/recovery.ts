@@ -1,0 +1,50 @@
+import type { Backend } from '../core/env/backend';
+import type { AdapterFeatures } from '../core/env/model-backend';
+import { Comlink } from '../bridge/model-client';
+import type { CalibrationInfo, LoadedModel, LoadProgress } from '../../workers/evaluate-api';
+import { workerClient } from './client';
+import { DEMO_MODEL } from './model-slice';
+
+export interface WorkerSetup {
+  readonly source: 'demo' | 'files';
+  readonly files: readonly File[] | null;
+  readonly backend: Backend;
+  readonly adapter: AdapterFeatures;
+  /** The model must be this one (a different file is refused). */
+  readonly fingerprint: string;
+  readonly calibration: {
+    readonly info: CalibrationInfo;
+    readonly settings: { method: 'ccds' | 'random'; samples: number; seqLen: number; seed: number };
+  };
+  readonly onProgress?: (p: LoadProgress) => void;
+}
+
+/**
+ * Puts a model and a calibration set into the current worker exactly as they were before: the
+ * same file (checked by fingerprint) and the same windows of token ids. Used by a fresh worker
+ * after a fault and by a resume after a reload.
+ */
+export async function installInWorker(setup: WorkerSetup): Promise<LoadedModel> {
+  const api = workerClient().api;
+  const progress = Comlink.proxy(setup.onProgress ?? (() => undefined));
+  let loaded;
+  if (setup.source === 'demo') {
+    loaded = await api.loadModel(DEMO_MODEL, setup.backend, progress, setup.adapter);
+  } else {
+    if (!setup.files) throw new Error('The model was opened from files that are no longer at hand; open them again.');
+    loaded = await api.loadModelFiles([...setup.files], setup.backend, progress, setup.adapter);
+  }
+  if (!loaded.ok) throw new Error(`Could not load the model again: ${loaded.error.message}`);
+  if (loaded.value.fingerprint !== setup.fingerprint) {
+    throw new Error(
+      `This is not the same model (fingerprint ${loaded.value.fingerprint}, expected ${setup.fingerprint}); open the model the search was run on.`,
+    );
+  }
+  const { info, settings } = setup.calibration;
+  const cal = await api.useCalibration(
+    { source: { kind: 'windows', windows: info.ids }, ...settings },
+    Comlink.proxy(() => undefined),
+  );
+  if (!cal.ok) throw new Error(`Could not restore the calibration set: ${cal.error.message}`);
+  return loaded.value;
+}
