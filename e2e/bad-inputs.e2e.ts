@@ -45,7 +45,7 @@ const CASES: Case[] = [
   {
     what: 'an empty file',
     files: [file('model.onnx', new Uint8Array(0)), tokenizer()],
-    code: 'bad-model',
+    code: 'bad-model/not-onnx',
     message: 'model.onnx is empty (0 bytes). Download or export the model again and drop the .onnx file.',
   },
   {
@@ -57,13 +57,13 @@ const CASES: Case[] = [
       ),
       tokenizer(),
     ],
-    code: 'bad-model',
+    code: 'bad-model/not-onnx',
     message: `noise.onnx is not an ONNX model (its bytes are not an ONNX ModelProto). ${EXPORT_HINT}`,
   },
   {
     what: 'a truncated download (half of the demo)',
     files: [file('half.onnx', demoOnnx.subarray(0, Math.floor(demoOnnx.length / 2))), tokenizer()],
-    code: 'bad-model',
+    code: 'bad-model/truncated',
     message:
       'half.onnx is cut short: it ends after 8624551 bytes, in the middle of the model (which needs at least 17249099 bytes). ' +
       'The download or copy did not finish; get the file again and check its size.',
@@ -71,19 +71,19 @@ const CASES: Case[] = [
   {
     what: 'a PNG renamed .onnx',
     files: [file('cat.onnx', pngBytes()), tokenizer()],
-    code: 'bad-model',
+    code: 'bad-model/not-onnx',
     message: `cat.onnx is a PNG image, not an ONNX model. ${EXPORT_HINT}`,
   },
   {
     what: 'a CNN (valid ONNX, no decoder blocks)',
     files: [file('resnet.onnx', buildCnn()), tokenizer()],
-    code: 'bad-model',
+    code: 'bad-model/no-blocks',
     message: `resnet.onnx: no transformer decoder blocks found (no residual stream: no Add or SkipLayerNormalization adds a layer back onto its input). ${NOT_DECODER}`,
   },
   {
     what: 'an encoder-only model',
     files: [file('bert.onnx', buildEncoder()), tokenizer()],
-    code: 'bad-model',
+    code: 'bad-model/encoder-only',
     message:
       'bert.onnx is an encoder-only model (BERT-style: bidirectional attention, no next-token prediction), so perplexity and block ' +
       'pruning for generation do not apply. Drop a decoder-only language model (Llama, Qwen2, Mistral, Phi-3, GPT-2...).',
@@ -91,7 +91,7 @@ const CASES: Case[] = [
   {
     what: 'an external-data model whose .onnx_data_1 was not dropped',
     files: [file('model.onnx', ext.onnx), file('model.onnx_data', ext.files.get('model.onnx_data')!), tokenizer()],
-    code: 'bad-model',
+    code: 'bad-model/missing-external-data',
     message:
       'model.onnx keeps its weights in "model.onnx_data_1", which was not provided. ' +
       'Select model.onnx together with "model.onnx_data_1" (all files of the export, from the same folder).',
@@ -104,7 +104,7 @@ const CASES: Case[] = [
       file('model.onnx_data_1', ext.files.get('model.onnx_data_1')!.subarray(0, 1000)),
       tokenizer(),
     ],
-    code: 'bad-model',
+    code: 'bad-model/external-data-size',
     message:
       'model.onnx_data_1 is 1000 bytes, but model.onnx expects tensor "transformer.h.0.attn.c_attn.weight" at bytes 768..13056. ' +
       'The file is incomplete or belongs to a different export: download model.onnx_data_1 again, from the same export as model.onnx.',
@@ -149,7 +149,7 @@ const CASES: Case[] = [
   {
     what: 'a file name with markup in it',
     files: [file(MARKUP_NAME, pngBytes()), tokenizer()],
-    code: 'bad-model',
+    code: 'bad-model/not-onnx',
     message: `${MARKUP_NAME} is a PNG image, not an ONNX model. ${EXPORT_HINT}`,
   },
 ];
@@ -184,8 +184,10 @@ async function failure(expected: string) {
     .poll(() => error.textContent(), { timeout: 60_000 })
     .toBe(`Could not load the model: ${expected}${KEPT}`);
   const ready = page.getByTestId('model-ready');
+  // The worker's code, and the ONNX check's finer reason where there is one.
+  const reason = await error.getAttribute('data-reason');
   return {
-    code: await error.getAttribute('data-code'),
+    code: `${await error.getAttribute('data-code')}${reason ? `/${reason}` : ''}`,
     model: [await ready.getAttribute('data-name'), await ready.getAttribute('data-blocks')],
   };
 }
@@ -239,6 +241,7 @@ describe('a corpus of bad inputs: exact messages, and the demo stays loaded and 
     const cal = page.getByRole('region', { name: 'Calibration' });
     await cal.getByTestId('cal-source').selectOption('user');
     const SCRIPT_NAME = '<script>window.__pwned=2</script>.txt';
+    const KEPT = ' The previous calibration set is still in use.';
     const cases = [
       {
         name: 'data.txt',
@@ -261,7 +264,15 @@ describe('a corpus of bad inputs: exact messages, and the demo stays loaded and 
         .getByTestId('user-text-file')
         .setInputFiles({ name: c.name, mimeType: 'text/plain', buffer: Buffer.from(c.bytes) });
       await cal.getByRole('button', { name: 'Build calibration set' }).click();
-      await expect.poll(() => cal.getByRole('alert').textContent(), { timeout: 60_000 }).toBe(c.message);
+      // When a set was ready before, it stays in use and the message says so.
+      await expect
+        .poll(
+          async () =>
+            (await cal.getByRole('alert').textContent()) ===
+            c.message + ((await cal.getByTestId('calibration-ready').count()) ? KEPT : ''),
+          { timeout: 60_000 },
+        )
+        .toBe(true);
     }
     expect(await page.locator('script:not([src])').evaluateAll((s) => s.map((e) => e.textContent))).not.toContain(
       'window.__pwned=2',

@@ -20,7 +20,11 @@ describe('calibration from your own text', () => {
     await cal.getByTestId('cal-source').selectOption('user');
 
     await cal.getByRole('button', { name: 'Build calibration set' }).click();
-    await expect.poll(() => cal.getByRole('alert').textContent()).toBe('Paste some text or open a text file first.');
+    // A failed build keeps the set in use (the worker still holds it) and says so.
+    await expect
+      .poll(() => cal.getByRole('alert').textContent())
+      .toBe('Paste some text or open a text file first. The previous calibration set is still in use.');
+    expect(await page.getByTestId('calibration-ready').getAttribute('data-windows')).toBe('3');
 
     await cal.getByLabel(/Paste text/).fill(readFileSync('dist/corpus/moby-dick.heldout.txt', 'utf8').slice(0, 12_000));
     await cal.getByRole('button', { name: 'Build calibration set' }).click();
@@ -33,6 +37,11 @@ describe('calibration from your own text', () => {
     await cal.getByTestId('user-text-file').setInputFiles(bad);
     await cal.getByRole('button', { name: 'Build calibration set' }).click();
     await expect.poll(() => cal.getByRole('alert').textContent(), { timeout: 60_000 }).toMatch(/line 2/);
+    expect(await page.getByText('3 windows × 64 tokens').count()).toBe(1);
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=pattern-ppl]')?.getAttribute('data-busy') === 'false',
+    );
+    expect(Number(await page.getByTestId('pattern-ppl').getAttribute('data-ppl'))).toBeGreaterThan(1);
     expect(session.errors).toEqual([]);
   });
 });

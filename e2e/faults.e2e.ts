@@ -164,6 +164,25 @@ describe('a search survives its worker', () => {
       .locator('[data-testid=fault-log] li')
       .evaluateAll((li) => li.map((l) => l.getAttribute('data-kind')));
     expect(kinds).toEqual(['crash', 'hang', 'hang']);
+
+    // A worker that dies while the lab is idle: the next click on the strip replaces it.
+    await evaluationWorker(page)
+      .evaluate(() => self.close())
+      .catch(() => undefined);
+    await page.locator('[data-block="5"]').click();
+    await untilFaults(page, 4);
+    await page.waitForFunction(
+      () => {
+        const el = document.querySelector('[data-testid=pattern-ppl]');
+        return (
+          el?.getAttribute('data-drop') === '5' &&
+          el.getAttribute('data-busy') === 'false' &&
+          Number(el.getAttribute('data-ppl')) > 1
+        );
+      },
+      null,
+      { timeout: 120_000 },
+    );
     await page.screenshot({ path: `${ARTIFACTS}/faults-worker.png`, fullPage: true });
     expect(unexpected(session.errors)).toEqual([]);
   });
@@ -219,7 +238,16 @@ describe('a search survives its page', () => {
     page = await session.context.newPage();
     await page.goto('/');
     await page.getByTestId('saved-run').waitFor({ timeout: 30_000 });
+    // Without the copy in OPFS (cleared, or a browser without it) the lab asks for the files.
+    await page.evaluate(async () =>
+      (await navigator.storage.getDirectory()).removeEntry('models', { recursive: true }),
+    );
     await page.getByTestId('saved-run').getByRole('button', { name: 'Resume search' }).click();
+    await page.getByTestId('resume-error').waitFor();
+    expect(await page.getByTestId('resume-error').textContent()).toBe(
+      'Open model.onnx again (with its tokenizer.json and any .onnx_data) to resume: this browser did not keep a copy.',
+    );
+    await page.getByTestId('resume-files').setInputFiles(DEMO);
     await expectSameAsNode(page, setup, epps);
     // A finished search leaves nothing to resume.
     await page.reload();

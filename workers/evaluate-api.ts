@@ -32,6 +32,8 @@ export type WorkerErrorCode =
 
 export interface WorkerError {
   readonly code: WorkerErrorCode;
+  /** The finer cause where there is one (an ONNX check: not-onnx, truncated, no-blocks, encoder-only, ...). */
+  readonly reason?: string;
   readonly message: string;
 }
 
@@ -177,3 +179,9 @@ export interface EvaluateProgress {
 
 export type { EvalRequest, EvalResult };
 export type { DiagnosticsReport } from './diagnostics';
+
+/** The worker's answer to the page's heartbeat. */
+export interface Heartbeat {
+  /** While a batch is being scored: ms since its last finished pattern (or its start); else null. */
+  readonly evaluatingSilentMs: number | null;
+}

@@ -35,6 +35,7 @@ import type {
   Prediction,
   WorkerError,
   WorkerResult,
+  Heartbeat,
 } from './evaluate-api';
 
 const now = () => performance.now();
@@ -46,7 +47,7 @@ function toWorkerError(e: unknown, code: WorkerError['code']): WorkerError {
   const err = e as Error & { code?: string };
   if (err?.name === 'AbortError') return { code: 'cancelled', message: 'Cancelled.' };
   if (err instanceof TokenizerError) return { code: 'bad-tokenizer', message: err.message };
-  if (isOnnxError(err)) return { code: 'bad-model', message: err.message };
+  if (isOnnxError(err)) return { code: 'bad-model', reason: err.code, message: err.message };
   if (err instanceof UserTextError) return { code: 'bad-input', message: err.message };
   // After an abort or an out-of-memory inside wasm, onnxruntime's module is unusable.
   if (
@@ -126,6 +127,8 @@ export function createModelApi(options: { diagnostics?: WorkerDiagnostics } = {}
   /** The last pruned model a generation ran on, kept while the same pattern is tried again. */
   let prunedSession: { key: string; handle: SessionHandle } | undefined;
   let current: AbortController | undefined;
+  /** The evaluate call running now, and when it last finished a pattern (the page's hang watchdog reads it). */
+  let evaluating: { since: number } | undefined;
   // create() and run() on one session must never overlap (onnxruntime-web); serialise calls.
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(f: () => Promise<T>): Promise<T> => {
@@ -501,12 +504,21 @@ export function createModelApi(options: { diagnostics?: WorkerDiagnostics } = {}
         if (!ev) return { ok: false, error: { code: 'no-calibration', message: 'Choose a calibration set first.' } };
         current = new AbortController();
         const signal = current.signal;
-        return guardGpu('internal', () =>
-          ev.evaluate(batch, {
-            signal,
-            ...(onResult ? { onResult: (result, done, total) => onResult({ result, done, total }) } : {}),
-          }),
-        );
+        const busy = { since: now() };
+        evaluating = busy;
+        try {
+          return await guardGpu('internal', () =>
+            ev.evaluate(batch, {
+              signal,
+              onResult: (result, done, total) => {
+                busy.since = now();
+                onResult?.({ result, done, total });
+              },
+            }),
+          );
+        } finally {
+          evaluating = undefined;
+        }
       });
     },
 
@@ -545,8 +557,8 @@ export function createModelApi(options: { diagnostics?: WorkerDiagnostics } = {}
     },
 
     /** Answers at once (outside the serial queue): the page's heartbeat while a batch runs. */
-    ping(): number {
-      return now();
+    ping(): Heartbeat {
+      return { evaluatingSilentMs: evaluating ? now() - evaluating.since : null };
     },
 
     /** Memory held by this worker (GPU buffers, wasm memory) and whether the GPU device was lost. */

@@ -20,7 +20,9 @@ export function benchWindows(
 ): number[][] {
   const candidates = poolWindows(files, tokenizer, { seqLen, perDocument: 1 });
   if (candidates.length < samples) {
-    throw new RangeError(`The built-in pools give ${candidates.length} windows of ${seqLen} tokens; ask for at most that many samples.`);
+    throw new RangeError(
+      `The built-in pools give ${candidates.length} windows of ${seqLen} tokens; ask for at most that many samples.`,
+    );
   }
   return Array.from({ length: samples }, (_, i) => candidates[Math.floor((i * candidates.length) / samples)]!.ids);
 }

@@ -34,5 +34,6 @@ worker.onmessage = (e: MessageEvent<BenchMessage>) => {
   else if (m.type === 'result') show(m.value);
   else show({ error: { code: 'bench-worker', message: m.message } });
 };
-worker.onerror = (e) => show({ error: { code: 'bench-worker', message: e.message || 'the benchmark worker failed to start' } });
+worker.onerror = (e) =>
+  show({ error: { code: 'bench-worker', message: e.message || 'the benchmark worker failed to start' } });
 worker.postMessage(params);

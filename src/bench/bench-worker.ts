@@ -45,10 +45,17 @@ async function run(p: BenchParams): Promise<unknown> {
   post({ type: 'status', line: 'fetching model and corpus' });
   const bytes = new Uint8Array(await (await fetchOk(at(`${p.model}/model.onnx`))).arrayBuffer());
   const tokenizer = loadTokenizer(await (await fetchOk(at(`${p.model}/tokenizer.json`))).json());
-  const files = await Promise.all(BENCH_POOL_FILES.map(async (f) => ({ ...f, text: await (await fetchOk(at(`corpus/${f.file}`))).text() })));
+  const files = await Promise.all(
+    BENCH_POOL_FILES.map(async (f) => ({ ...f, text: await (await fetchOk(at(`corpus/${f.file}`))).text() })),
+  );
   const windows = benchWindows(files, tokenizer, p.samples, p.seqLen);
   const inspected = await inspectModel(bytes, { name: 'model.onnx' });
-  const patterns = gaLikeBatch({ blocks: inspected.blocks.blocks.length, removed: p.removed, size: p.patterns, seed: p.seed });
+  const patterns = gaLikeBatch({
+    blocks: inspected.blocks.blocks.length,
+    removed: p.removed,
+    size: p.patterns,
+    seed: p.seed,
+  });
   const result = await runEvalBench(inspected, windows, patterns, 'wasm', (line) => post({ type: 'status', line }));
   const ua = /(Headless)?Chrom(e|ium)\/[\d.]+/.exec(navigator.userAgent)?.[0] ?? 'a browser';
   return {
@@ -63,6 +70,7 @@ async function run(p: BenchParams): Promise<unknown> {
 onmessage = (e: MessageEvent<BenchParams>) => {
   run(e.data).then(
     (value) => post({ type: 'result', value }),
-    (err: unknown) => post({ type: 'error', message: err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err) }),
+    (err: unknown) =>
+      post({ type: 'error', message: err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err) }),
   );
 };

@@ -11,7 +11,9 @@ describe('runEvalBench on the demo model (tiny)', () => {
   it('scores the batch three ways that agree, and counts block passes as the trie plans them', async () => {
     const tok = loadTokenizer(JSON.parse(readFileSync('public/models/demo/tokenizer.json', 'utf8')));
     const window = tok.encode(readFileSync('public/corpus/sotu.heldout.txt', 'utf8').slice(0, 2000)).slice(0, 16);
-    const inspected = await inspectModel(new Uint8Array(readFileSync('public/models/demo/model.onnx')), { name: 'model.onnx' });
+    const inspected = await inspectModel(new Uint8Array(readFileSync('public/models/demo/model.onnx')), {
+      name: 'model.onnx',
+    });
     // Two patterns that keep blocks 0..9 in common: the trie runs those once.
     const patterns = [
       [10, 11, 12, 13],

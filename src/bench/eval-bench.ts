@@ -96,7 +96,11 @@ export async function runEvalBench(
       windows: windows.length,
       seqLen: windows[0]?.length ?? 0,
       splitSetupMs,
-      strategies: [row('a', msA, whole.blockPasses, a), row('b', b.ms, b.blockPasses, b.results), row('c', c.ms, c.blockPasses, c.results)],
+      strategies: [
+        row('a', msA, whole.blockPasses, a),
+        row('b', b.ms, b.blockPasses, b.results),
+        row('c', c.ms, c.blockPasses, c.results),
+      ],
       maxRelDiff: { b: maxRel(b.results, a), c: maxRel(c.results, a) },
       plannedBlockPasses: { shared: plan.blockPasses, unshared: plan.unsharedBlockPasses },
     };

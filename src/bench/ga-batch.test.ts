@@ -23,7 +23,7 @@ describe('the benchmark batch', () => {
     };
     // Random 4-subsets: a seeded LCG is enough here.
     let s = 5;
-    const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const random = Array.from({ length: 32 }, () => {
       const set = new Set<number>();
       while (set.size < 4) set.add(Math.floor(rand() * 16));

@@ -33,6 +33,7 @@ export function gaLikeBatch({ blocks, removed, size, parents = 4, seed = 7 }: Ga
     seen.add(key);
     batch.push([...child]);
   }
-  if (batch.length < size) throw new RangeError(`only ${batch.length} distinct patterns of ${removed} in ${blocks} blocks`);
+  if (batch.length < size)
+    throw new RangeError(`only ${batch.length} distinct patterns of ${removed} in ${blocks} blocks`);
   return batch;
 }

@@ -95,4 +95,37 @@ describe('the resilient evaluator', () => {
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
     expect(recovered).toEqual([]);
   });
+
+  it('with a heartbeat, a call that waits its turn behind a long one is not a hang; a worker that stops answering is', async () => {
+    const synthetic = createSyntheticEvaluator();
+    // Queued: the worker answers pings and is not scoring this batch yet (silent 0) for 300 ms.
+    let answering = true;
+    const queued: WorkerLink = {
+      evaluator: () => ({
+        ...synthetic,
+        evaluate: (b, o) => new Promise((r) => setTimeout(r, 300)).then(() => synthetic.evaluate(b, o)),
+      }),
+      crashed: () => new Promise<never>(() => undefined),
+      recover: async () => {
+        answering = true;
+      },
+      ping: () => (answering ? Promise.resolve({ evaluatingSilentMs: 0 }) : new Promise(() => undefined)),
+    };
+    const faults: Fault[] = [];
+    const options = {
+      ...watch,
+      initialStallMs: 50,
+      heartbeatMs: 10,
+      heartbeatTimeoutMs: 100,
+      onFault: (f: Fault) => faults.push(f),
+    };
+    const ev = createResilientEvaluator(queued, synthetic, options);
+    expect(await ev.evaluate([{ drop: [3] }])).toHaveLength(1);
+    expect(faults).toEqual([]);
+    // Gone: no pong within the heartbeat timeout, whatever the pace.
+    answering = false;
+    expect(await ev.evaluate([{ drop: [4] }])).toHaveLength(1);
+    expect(faults.map((f) => f.kind)).toEqual(['hang']);
+    expect(faults[0]!.message).toBe('the evaluation worker stopped answering (no reply for 0 s)');
+  });
 });

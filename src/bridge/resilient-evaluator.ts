@@ -10,13 +10,18 @@ export interface WorkerLink {
   evaluator(): Evaluator;
   /** Rejects with a FaultError when the current worker reports an uncaught error. */
   crashed(): Promise<never>;
-  /** Replaces the worker and restores the model and calibration set in it. */
-  recover(fault: Fault): Promise<void>;
+  /**
+   * Replaces the worker and restores the model and calibration set in it. `seenOn` is the
+   * `epoch()` the failed call started on: a worker replaced since needs no second replacement.
+   */
+  recover(fault: Fault, seenOn: number): Promise<void>;
+  /** Which worker this is (changes with each replacement). */
+  epoch?(): number;
   /**
    * A cheap call the worker answers between two model runs, even in the middle of a batch: a
    * worker that no longer answers it is hung or gone.
    */
-  ping?(): Promise<unknown>;
+  ping?(): Promise<{ readonly evaluatingSilentMs: number | null }>;
 }
 
 /** How fast answers come: a call is hung when it stays silent much longer than any answer before. */
@@ -67,7 +72,7 @@ export function createResilientEvaluator(
   const maxFaults = options.maxFaultsPerCall ?? 3;
   const pace = options.pace ?? { slowestGapMs: 0 };
   const heartbeatMs = options.heartbeatMs ?? 2_000;
-  const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 20_000;
+  const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 15_000;
   const now = options.now ?? (() => performance.now());
   /** The first call on a fresh worker pays one-off costs (sessions, shaders): no pace for it yet. */
   let fresh = true;
@@ -75,7 +80,9 @@ export function createResilientEvaluator(
   const stallLimit = () =>
     fresh || pace.slowestGapMs === 0 ? initialStallMs : Math.max(minStallMs, stallFactor * pace.slowestGapMs);
 
+  let startedOn = 0;
   const attempt = (batch: readonly EvalRequest[], opts: EvaluateOptions): Promise<EvalResult[]> => {
+    startedOn = link.epoch?.() ?? 0;
     let last = now();
     let gap = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -83,6 +90,8 @@ export function createResilientEvaluator(
     let lastPong = now();
     let pinging = false;
     let lastPing = now();
+    /** Silence measured inside the worker: only while it works on a batch, never while a call waits its turn. */
+    let workerSilentMs = 0;
     const stalled = new Promise<never>((_, reject) => {
       const check = () => {
         const t = now();
@@ -91,9 +100,10 @@ export function createResilientEvaluator(
           pinging = true;
           lastPing = t;
           link.ping().then(
-            () => {
+            (beat) => {
               pinging = false;
               lastPong = now();
+              workerSilentMs = beat.evaluatingSilentMs ?? 0;
             },
             () => undefined, // a dead link never answers; the silence below decides
           );
@@ -105,11 +115,11 @@ export function createResilientEvaluator(
               `the evaluation worker stopped answering (no reply for ${Math.round(heartbeatTimeoutMs / 1000)} s)`,
             ),
           );
-        } else if (t - last > limit) {
+        } else if (link.ping ? workerSilentMs > limit : t - last > limit) {
           reject(new FaultError('hang', `the evaluation worker gave no result for ${Math.round(limit / 1000)} s`));
         } else timer = setTimeout(check, Math.min(500, heartbeatMs / 2, limit / 4));
       };
-      timer = setTimeout(check, 100);
+      timer = setTimeout(check, Math.min(100, heartbeatMs / 2));
     });
     // A hung worker never sees `cancel()`: the abort must not wait for it.
     const aborted = new Promise<never>((_, reject) => {
@@ -162,7 +172,7 @@ export function createResilientEvaluator(
             );
           }
           opts.signal?.throwIfAborted();
-          await link.recover(fault);
+          await link.recover(fault, startedOn);
           fresh = true;
         }
       }

@@ -42,6 +42,8 @@ export interface CalibrationSlice {
   userText: UserCalibrationText | null;
   setCalibrationSource(source: 'builtin' | 'user', text?: UserCalibrationText | null): void;
   calibration: CalibrationStatus;
+  /** Why the last build failed while the previous set stayed in use (the worker keeps it). */
+  calibrationError: WorkerError | null;
   setCalibrationSettings(patch: Partial<CalibrationSettings>): void;
   calibrate(): Promise<void>;
 }
@@ -51,6 +53,7 @@ let calibrationRequest = 0;
 export const createCalibrationSlice: StateCreator<LabState, [], [], CalibrationSlice> = (set, get) => ({
   calibrationSettings: DEFAULT_CALIBRATION,
   calibration: { kind: 'none' },
+  calibrationError: null,
   calibrationSource: 'builtin',
   userText: null,
   setCalibrationSource(source, text) {
@@ -66,15 +69,23 @@ export const createCalibrationSlice: StateCreator<LabState, [], [], CalibrationS
     // A new request supersedes one still building (e.g. a slow CCDS pass): stop that one first.
     if (get().calibration.kind === 'building') void workerClient().api.cancel();
     const request = ++calibrationRequest;
-    set({ calibration: { kind: 'building', progress: null } });
+    // A failed build leaves the worker's set as it was: the lab keeps using it and says why.
+    const before = get().calibration;
+    const previous = before.kind === 'ready' ? before : null;
+    const fail = (error: WorkerError) =>
+      set(
+        previous
+          ? {
+              calibration: previous,
+              calibrationError: { ...error, message: `${error.message} The previous calibration set is still in use.` },
+            }
+          : { calibration: { kind: 'error', error }, calibrationError: null },
+      );
+    set({ calibration: { kind: 'building', progress: null }, calibrationError: null });
     const user = get().calibrationSource === 'user' ? get().userText : null;
     if (get().calibrationSource === 'user' && !user) {
-      set({
-        calibration: {
-          kind: 'error',
-          error: { code: 'bad-input', message: 'Paste some text or open a text file first.' },
-        },
-      });
+      fail({ code: 'bad-input', message: 'Paste some text or open a text file first.' });
+      if (previous) await get().scorePattern();
       return;
     }
     const source = user
@@ -90,7 +101,8 @@ export const createCalibrationSlice: StateCreator<LabState, [], [], CalibrationS
     );
     if (request !== calibrationRequest) return;
     calibrationRequest++;
-    set({ calibration: res.ok ? { kind: 'ready', info: res.value } : { kind: 'error', error: res.error } });
-    if (res.ok) await get().scorePattern();
+    if (res.ok) set({ calibration: { kind: 'ready', info: res.value } });
+    else fail(res.error);
+    if (res.ok || previous) await get().scorePattern();
   },
 });

@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import { patternKey, type EvalResult } from '../core/evaluate/evaluator';
-import { workerClient } from './client';
+import { createResilientEvaluator } from '../bridge/resilient-evaluator';
+import { createWorkerLink, workerPace } from './worker-link';
 import type { LabState } from './index';
 
 export interface PatternSlice {
@@ -32,17 +33,25 @@ export const createPatternSlice: StateCreator<LabState, [], [], PatternSlice> = 
   },
   async scorePattern() {
     const model = get().model;
-    if (model.kind !== 'ready' || get().calibration.kind !== 'ready') return;
+    const cal = get().calibration;
+    if (model.kind !== 'ready' || cal.kind !== 'ready') return;
     const drop = get().drop;
     if (drop.length >= model.model.blocks) {
       set({ patternError: 'Keep at least one block.', patternResult: null });
       return;
     }
     set({ patternBusy: true, patternError: null });
-    // The dense score comes along (memoised in the worker after the first time).
-    const res = await workerClient().api.evaluate([{ drop: [] }, { drop }]);
-    if (patternKey(get().drop) !== patternKey(drop)) return; // a newer click owns the result
-    if (res.ok) set({ denseResult: res.value[0]!, patternResult: res.value[1]!, patternBusy: false });
-    else set({ patternError: res.error.message, patternBusy: false });
+    const shape = { blocks: model.model.blocks, windows: cal.info.windows, seqLen: cal.info.seqLen };
+    // Through the same watchdog as the search: a dead or hung worker is replaced, not waited for.
+    const evaluator = createResilientEvaluator(createWorkerLink(get, set, shape), shape, { pace: workerPace });
+    try {
+      // The dense score comes along (memoised in the worker after the first time).
+      const [dense, pattern] = await evaluator.evaluate([{ drop: [] }, { drop }]);
+      if (patternKey(get().drop) !== patternKey(drop)) return; // a newer click owns the result
+      set({ denseResult: dense!, patternResult: pattern!, patternBusy: false });
+    } catch (e) {
+      if (patternKey(get().drop) !== patternKey(drop)) return;
+      set({ patternError: (e as Error).message, patternBusy: false });
+    }
   },
 });

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
-import { createRemoteEvaluator } from '../bridge/remote-evaluator';
-import { createResilientEvaluator, type Fault, type FaultKind, type Pace } from '../bridge/resilient-evaluator';
+import { createResilientEvaluator, type FaultKind } from '../bridge/resilient-evaluator';
+import { createWorkerLink, workerPace } from './worker-link';
 import { createRunController, type RunController, type RunStatus } from '../bridge/run-controller';
 import { clearRun, keepModelFiles, keptModelFiles, loadRun, saveRun, type SavedRun } from '../bridge/run-store';
 import {
@@ -15,7 +15,7 @@ import {
   type SearchResult,
   type SearchState,
 } from '../core/search';
-import { replaceWorker, workerClient } from './client';
+import { workerClient } from './client';
 import { openedModelFiles, rememberOpenedFiles } from './model-slice';
 import { installInWorker } from './recovery';
 import type { LabState } from './index';
@@ -81,47 +81,8 @@ export interface SearchSlice {
 
 let controller: RunController | undefined;
 let runId = 0;
-/** How fast the worker answers, learnt over the page's life: the hang watchdog scales with it. */
-const pace: Pace = { slowestGapMs: 0 };
-
-const capitalise = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
 
 export const createSearchSlice: StateCreator<LabState, [], [], SearchSlice> = (set, get) => {
-  /** A fresh worker with the same model and calibration set, on wasm when the GPU device was lost. */
-  const recover = async (fault: Fault) => {
-    const model = get().model;
-    const cal = get().calibration;
-    const choice = get().backendChoice;
-    if (model.kind !== 'ready' || cal.kind !== 'ready' || !choice) throw new Error(fault.message);
-    const backend = fault.kind === 'device-lost' ? 'wasm' : model.model.backend;
-    set({ recovering: `${capitalise(fault.message)}: starting a fresh worker on ${backend}…` });
-    try {
-      replaceWorker();
-      const loaded = await installInWorker({
-        source: get().modelSource ?? 'demo',
-        files: openedModelFiles(),
-        backend,
-        adapter: get().preflight?.adapter ? { shaderF16: get().preflight!.adapter!.shaderF16 } : {},
-        fingerprint: model.model.fingerprint,
-        calibration: { info: cal.info, settings: get().calibrationSettings },
-      });
-      set({
-        model: { kind: 'ready', model: loaded },
-        faults: [...get().faults, { at: Date.now(), kind: fault.kind, message: fault.message, backend }],
-        ...(fault.kind === 'device-lost'
-          ? {
-              backendChoice: {
-                backend: 'wasm' as const,
-                reason: `The GPU device was lost (${fault.message}); the lab continues on wasm (CPU).`,
-              },
-            }
-          : {}),
-      });
-    } finally {
-      set({ recovering: null });
-    }
-  };
-
   const ensureController = (resume?: {
     state: SearchState;
     generations: GenerationEvent[];
@@ -133,16 +94,7 @@ export const createSearchSlice: StateCreator<LabState, [], [], SearchSlice> = (s
     const settings = get().searchSettings;
     const id = ++runId;
     const shape = { blocks: model.model.blocks, windows: cal.info.windows, seqLen: cal.info.seqLen };
-    const evaluator = createResilientEvaluator(
-      {
-        evaluator: () => createRemoteEvaluator(workerClient(), shape),
-        crashed: () => workerClient().crashed,
-        recover,
-        ping: () => workerClient().api.ping(),
-      },
-      shape,
-      { pace },
-    );
+    const evaluator = createResilientEvaluator(createWorkerLink(get, set, shape), shape, { pace: workerPace });
     set({
       generations: resume ? [...resume.generations] : [],
       lastStep: resume?.generations.at(-1) ?? null,
@@ -329,7 +281,14 @@ export const createSearchSlice: StateCreator<LabState, [], [], SearchSlice> = (s
     },
     resetLab() {
       get().resetSearch();
-      set({ runs: [], drop: [], patternResult: null, denseResult: null, calibration: { kind: 'none' } });
+      set({
+        runs: [],
+        drop: [],
+        patternResult: null,
+        denseResult: null,
+        calibration: { kind: 'none' },
+        calibrationError: null,
+      });
     },
   };
 };

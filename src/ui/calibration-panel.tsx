@@ -26,6 +26,7 @@ export function CalibrationPanel() {
   const setSettings = useLab((s) => s.setCalibrationSettings);
   const calibrate = useLab((s) => s.calibrate);
   const cal = useLab((s) => s.calibration);
+  const calError = useLab((s) => s.calibrationError);
   const running = useLab((s) => s.runStatus === 'running');
   const source = useLab((s) => s.calibrationSource);
   const userText = useLab((s) => s.userText);
@@ -165,6 +166,11 @@ export function CalibrationPanel() {
       {cal.kind === 'error' && (
         <p className="error" role="alert">
           {cal.error.message}
+        </p>
+      )}
+      {calError && cal.kind === 'ready' && (
+        <p className="error" role="alert" data-testid="calibration-error">
+          {calError.message}
         </p>
       )}
       {cal.kind === 'ready' && (

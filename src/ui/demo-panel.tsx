@@ -83,7 +83,13 @@ export function DemoPanel() {
         </p>
       )}
       {loadError && (
-        <p className="error" role="alert" data-testid="load-error" data-code={loadError.code}>
+        <p
+          className="error"
+          role="alert"
+          data-testid="load-error"
+          data-code={loadError.code}
+          data-reason={loadError.reason ?? ''}
+        >
           Could not load the model: {loadError.message}
           {status.kind === 'ready' && ' The previous model is still loaded.'}
         </p>
