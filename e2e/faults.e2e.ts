@@ -183,6 +183,16 @@ describe('a search survives its worker', () => {
       null,
       { timeout: 120_000 },
     );
+    // And once more for a prediction: the answer comes from a fresh worker.
+    await evaluationWorker(page)
+      .evaluate(() => self.close())
+      .catch(() => undefined);
+    await page.getByRole('textbox', { name: 'Prompt', exact: true }).fill('The Congress of the United');
+    await page.getByRole('button', { name: 'Predict next token' }).click();
+    await page
+      .locator('[data-testid=prediction][data-prompt="The Congress of the United"]')
+      .waitFor({ timeout: 120_000 });
+    await untilFaults(page, 5);
     await page.screenshot({ path: `${ARTIFACTS}/faults-worker.png`, fullPage: true });
     expect(unexpected(session.errors)).toEqual([]);
   });

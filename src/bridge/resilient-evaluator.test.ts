@@ -4,7 +4,7 @@ import { runSearch, type EppsParams } from '../core/search';
 import { createSyntheticEvaluator } from '../core/search/test-support/synthetic-evaluator';
 import { FaultError, type Fault } from './faults';
 import { WorkerCallError } from './remote-evaluator';
-import { createResilientEvaluator, type WorkerLink } from './resilient-evaluator';
+import { callResiliently, createResilientEvaluator, type WorkerLink } from './resilient-evaluator';
 
 type Injected = 'hang' | 'crash' | 'device-lost' | 'bad-input';
 
@@ -127,5 +127,37 @@ describe('the resilient evaluator', () => {
     expect(await ev.evaluate([{ drop: [4] }])).toHaveLength(1);
     expect(faults.map((f) => f.kind)).toEqual(['hang']);
     expect(faults[0]!.message).toBe('the evaluation worker stopped answering (no reply for 0 s)');
+  });
+
+  it('callResiliently: a worker answer naming a lost device, or a silent worker, gets a fresh worker and the call again', async () => {
+    const recovered: Fault[] = [];
+    let alive = true;
+    const link = {
+      crashed: () => new Promise<never>(() => undefined),
+      ping: () => (alive ? Promise.resolve({ evaluatingSilentMs: null }) : new Promise<never>(() => undefined)),
+      recover: async (f: Fault) => {
+        recovered.push(f);
+        alive = true;
+      },
+    };
+    const answers: unknown[] = [
+      { ok: false, error: { code: 'device-lost', message: 'The GPU device was lost (injected).' } },
+      { ok: true, value: 42 },
+    ];
+    expect(await callResiliently(link, async () => answers.shift())).toEqual({ ok: true, value: 42 });
+    expect(recovered.map((f) => f.kind)).toEqual(['device-lost']);
+
+    // A worker that stops answering: the call never settles, the heartbeat decides.
+    alive = false;
+    let calls = 0;
+    const result = await callResiliently(
+      link,
+      () => (calls++ === 0 ? new Promise<string>(() => undefined) : Promise.resolve('again')),
+      { heartbeatMs: 10, heartbeatTimeoutMs: 100 },
+    );
+    expect(result).toBe('again');
+    expect(recovered.map((f) => f.kind)).toEqual(['device-lost', 'hang']);
+    // Other errors pass through.
+    await expect(callResiliently(link, () => Promise.reject(new Error('bad prompt')))).rejects.toThrow('bad prompt');
   });
 });

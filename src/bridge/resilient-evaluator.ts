@@ -179,3 +179,92 @@ export function createResilientEvaluator(
     },
   };
 }
+
+export interface ResilientCallOptions {
+  readonly heartbeatMs?: number;
+  readonly heartbeatTimeoutMs?: number;
+  readonly maxFaultsPerCall?: number;
+  readonly now?: () => number;
+  readonly onFault?: (fault: Fault) => void;
+}
+
+/** A worker answer that names a fault (`{ ok: false, error: { code: 'device-lost' | 'crashed' } }`). */
+function faultInResult(value: unknown): Fault | null {
+  const v = value as { ok?: boolean; error?: { code?: string; message?: string } } | null;
+  if (v?.ok !== false || !v.error) return null;
+  if (v.error.code === 'device-lost') return { kind: 'device-lost', message: v.error.message ?? 'device lost' };
+  if (v.error.code === 'crashed') return { kind: 'crash', message: v.error.message ?? 'crashed' };
+  return null;
+}
+
+/**
+ * Any other worker call (a prediction, a generation, Block Influence) under the same guard: a
+ * crash, a lost device, or a worker that stops answering the heartbeat gets a fresh worker and
+ * the call again. Only for calls that are pure functions of the loaded model and calibration set,
+ * and that yield to the worker's event loop as they go (so a slow call is not taken for a hang).
+ */
+export async function callResiliently<T>(
+  link: Omit<WorkerLink, 'evaluator'>,
+  call: () => Promise<T>,
+  options: ResilientCallOptions = {},
+): Promise<T> {
+  const heartbeatMs = options.heartbeatMs ?? 2_000;
+  const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 15_000;
+  const maxFaults = options.maxFaultsPerCall ?? 2;
+  const now = options.now ?? (() => performance.now());
+  for (let faults = 0; ;) {
+    const startedOn = link.epoch?.() ?? 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let fault: Fault | null;
+    let error: unknown;
+    const pending = call();
+    const silent = new Promise<never>((_, reject) => {
+      if (!link.ping) return;
+      let lastPong = now();
+      let pinging = false;
+      const check = () => {
+        if (!pinging) {
+          pinging = true;
+          link.ping!().then(
+            () => {
+              pinging = false;
+              lastPong = now();
+            },
+            () => undefined,
+          );
+        }
+        if (now() - lastPong > heartbeatTimeoutMs) {
+          reject(
+            new FaultError(
+              'hang',
+              `the evaluation worker stopped answering (no reply for ${Math.round(heartbeatTimeoutMs / 1000)} s)`,
+            ),
+          );
+        } else timer = setTimeout(check, heartbeatMs);
+      };
+      timer = setTimeout(check, Math.min(100, heartbeatMs / 2));
+    });
+    try {
+      const value = await Promise.race([pending, silent, link.crashed()]);
+      fault = faultInResult(value);
+      if (!fault) return value;
+    } catch (e) {
+      fault = asFault(e);
+      error = e;
+      if (!fault) throw e;
+    } finally {
+      clearTimeout(timer);
+      pending.catch(() => undefined);
+      silent.catch(() => undefined);
+    }
+    faults++;
+    options.onFault?.(fault);
+    if (faults > maxFaults) {
+      throw new Error(
+        `The evaluation worker failed ${faults} times on the same call (last: ${fault.message}); stopped. Reload the page, or try the other backend.`,
+        { cause: error ?? fault },
+      );
+    }
+    await link.recover(fault, startedOn);
+  }
+}

@@ -1,6 +1,8 @@
 import type { StateCreator } from 'zustand';
 import { Comlink } from '../bridge/model-client';
 import { workerClient } from './client';
+import { callResiliently } from '../bridge/resilient-evaluator';
+import { createWorkerLink } from './worker-link';
 import type { Backend } from '../core/env/backend';
 import type { AdapterFeatures } from '../core/env/model-backend';
 import type { LoadedModel, LoadProgress, Prediction, WorkerError, WorkerResult } from '../../workers/evaluate-api';
@@ -110,7 +112,15 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
     async predict(prompt) {
       if (get().model.kind !== 'ready') return;
       set({ predicting: true, predictionError: null });
-      const res = await workerClient().api.predictNext(prompt, 5);
+      let res: WorkerResult<Prediction>;
+      try {
+        // A dead or hung worker is replaced (model and calibration set restored) and asked again.
+        res = await callResiliently<WorkerResult<Prediction>>(createWorkerLink(get, set), () =>
+          workerClient().api.predictNext(prompt, 5),
+        );
+      } catch (e) {
+        res = { ok: false, error: { code: 'internal', message: (e as Error).message } };
+      }
       set(res.ok ? { predicting: false, prediction: res.value } : { predicting: false, predictionError: res.error });
     },
   };

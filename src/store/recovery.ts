@@ -12,10 +12,11 @@ export interface WorkerSetup {
   readonly adapter: AdapterFeatures;
   /** The model must be this one (a different file is refused). */
   readonly fingerprint: string;
+  /** null: no set was ready (a fault before calibration); only the model is loaded again. */
   readonly calibration: {
     readonly info: CalibrationInfo;
     readonly settings: { method: 'ccds' | 'random'; samples: number; seqLen: number; seed: number };
-  };
+  } | null;
   readonly onProgress?: (p: LoadProgress) => void;
 }
 
@@ -40,6 +41,7 @@ export async function installInWorker(setup: WorkerSetup): Promise<LoadedModel> 
       `This is not the same model (fingerprint ${loaded.value.fingerprint}, expected ${setup.fingerprint}); open the model the search was run on.`,
     );
   }
+  if (!setup.calibration) return loaded.value;
   const { info, settings } = setup.calibration;
   const cal = await api.useCalibration(
     { source: { kind: 'windows', windows: info.ids }, ...settings },

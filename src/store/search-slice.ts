@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import { createResilientEvaluator, type FaultKind } from '../bridge/resilient-evaluator';
+import { callResiliently, createResilientEvaluator, type FaultKind } from '../bridge/resilient-evaluator';
 import { createWorkerLink, workerPace } from './worker-link';
 import { createRunController, type RunController, type RunStatus } from '../bridge/run-controller';
 import { clearRun, keepModelFiles, keptModelFiles, loadRun, saveRun, type SavedRun } from '../bridge/run-store';
@@ -19,6 +19,7 @@ import { workerClient } from './client';
 import { openedModelFiles, rememberOpenedFiles } from './model-slice';
 import { installInWorker } from './recovery';
 import type { LabState } from './index';
+import type { WorkerResult } from '../../workers/evaluate-api';
 import { DEFAULT_SEARCH, paramsFor, type SearchSettings } from './search-params';
 
 export { DEFAULT_SEARCH, type SearchSettings } from './search-params';
@@ -139,7 +140,9 @@ export const createSearchSlice: StateCreator<LabState, [], [], SearchSlice> = (s
           }
           let influence: readonly number[] | undefined;
           if (settings.method === 'shortgpt') {
-            const r = await workerClient().api.blockInfluence();
+            const r = await callResiliently<WorkerResult<number[]>>(createWorkerLink(get, set), () =>
+              workerClient().api.blockInfluence(),
+            );
             if (!r.ok) throw new Error(r.error.message);
             influence = r.value;
           }

@@ -22,14 +22,14 @@ const capitalise = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
 export function createWorkerLink(
   get: StoreApi<LabState>['getState'],
   set: StoreApi<LabState>['setState'],
-  shape: { blocks: number; windows: number; seqLen: number },
+  shape?: { blocks: number; windows: number; seqLen: number },
 ): WorkerLink {
   const recover = async (fault: Fault, seenOn: number) => {
     if (recovering) return recovering;
     if (seenOn !== workerEpoch()) return; // that worker is already gone
     const model = get().model;
     const cal = get().calibration;
-    if (model.kind !== 'ready' || cal.kind !== 'ready') throw new Error(fault.message);
+    if (model.kind !== 'ready') throw new Error(fault.message);
     const backend = fault.kind === 'device-lost' ? 'wasm' : model.model.backend;
     set({ recovering: `${capitalise(fault.message)}: starting a fresh worker on ${backend}…` });
     recovering = (async () => {
@@ -40,7 +40,7 @@ export function createWorkerLink(
         backend,
         adapter: get().preflight?.adapter ? { shaderF16: get().preflight!.adapter!.shaderF16 } : {},
         fingerprint: model.model.fingerprint,
-        calibration: { info: cal.info, settings: get().calibrationSettings },
+        calibration: cal.kind === 'ready' ? { info: cal.info, settings: get().calibrationSettings } : null,
       });
       set({
         model: { kind: 'ready', model: loaded },
@@ -63,7 +63,10 @@ export function createWorkerLink(
     }
   };
   return {
-    evaluator: () => createRemoteEvaluator(workerClient(), shape),
+    evaluator: () => {
+      if (!shape) throw new Error('createWorkerLink: no evaluator without the calibration shape');
+      return createRemoteEvaluator(workerClient(), shape);
+    },
     crashed: () => workerClient().crashed,
     ping: () => workerClient().api.ping(),
     epoch: workerEpoch,
