@@ -1,6 +1,8 @@
 import type { StateCreator } from 'zustand';
 import { Comlink } from '../bridge/model-client';
-import type { CalibrationInfo, CalibrationProgress, WorkerError } from '../../workers/evaluate-api';
+import type { CalibrationInfo, CalibrationProgress, WorkerError, WorkerResult } from '../../workers/evaluate-api';
+import { callResiliently } from '../bridge/resilient-evaluator';
+import { createWorkerLink } from './worker-link';
 import { workerClient } from './client';
 import type { LabState } from './index';
 
@@ -91,14 +93,27 @@ export const createCalibrationSlice: StateCreator<LabState, [], [], CalibrationS
     const source = user
       ? ({ kind: 'user', ...user } as const)
       : ({ kind: 'builtin', corpusUrl: new URL('corpus/', document.baseURI).href } as const);
-    const res = await workerClient().api.useCalibration(
-      { source, ...s },
-      // Progress comes through its own message port and may arrive after the result: drop stale ones.
-      Comlink.proxy((p: CalibrationProgress) => {
-        if (request === calibrationRequest && get().calibration.kind === 'building')
-          set({ calibration: { kind: 'building', progress: p } });
-      }),
-    );
+    let res: WorkerResult<CalibrationInfo>;
+    try {
+      // A worker that dies or stops answering while it builds the set is replaced and asked again.
+      // The heartbeat is lenient here: building the split sessions of a large model can keep the
+      // worker's thread busy for a while.
+      res = await callResiliently<WorkerResult<CalibrationInfo>>(
+        createWorkerLink(get, set),
+        () =>
+          workerClient().api.useCalibration(
+            { source, ...s },
+            // Progress comes through its own message port and may arrive after the result: drop stale ones.
+            Comlink.proxy((p: CalibrationProgress) => {
+              if (request === calibrationRequest && get().calibration.kind === 'building')
+                set({ calibration: { kind: 'building', progress: p } });
+            }),
+          ),
+        { heartbeatTimeoutMs: 60_000 },
+      );
+    } catch (e) {
+      res = { ok: false, error: { code: 'internal', message: (e as Error).message } };
+    }
     if (request !== calibrationRequest) return;
     calibrationRequest++;
     if (res.ok) set({ calibration: { kind: 'ready', info: res.value } });
