@@ -26,6 +26,7 @@ import {
   type SearchResult,
   type StopReason,
 } from './result';
+import { checkSavedShape } from './saved-state';
 
 /** Everything needed to continue a run; plain JSON. */
 export interface SearchState {
@@ -107,17 +108,7 @@ export function searchEpps(evaluator: Evaluator, params: EppsParams, context: Se
 
 /** Continues a run saved by `saveState()`, with the parameters and seed stored in it. */
 export function resumeEpps(evaluator: Evaluator, state: SearchState, context: SearchContext = {}): EppsRun {
-  if (state.format !== 'evop-epps-state/1') {
-    throw new SearchError('bad-state', `not a saved EPPS search (format "${String(state.format)}")`);
-  }
-  if (state.blocks !== evaluator.blocks || state.windows !== evaluator.windows) {
-    throw new SearchError(
-      'bad-state',
-      `the saved search was run on ${state.blocks} blocks and ${state.windows} calibration windows, ` +
-        `but the loaded model and calibration set have ${evaluator.blocks} and ${evaluator.windows}; ` +
-        'load the same model and calibration set to resume',
-    );
-  }
+  checkSavedShape(state, 'evop-epps-state/1', 'EPPS search', evaluator);
   const member = (p: ScoredPattern): Member => ({
     drop: [...p.drop],
     key: encodePatternKey(p.drop),
