@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import type { Page, Worker } from 'playwright-core';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { openSession, type Session } from './browser';
-import { nodeEpps, randomCalibration } from './node-reference';
+import { nodeEpps, nodeSearch, randomCalibration } from './node-reference';
 
 /**
  * Faults injected into a running search, each from outside the app (Playwright reaches into the
@@ -231,7 +231,12 @@ describe('a search survives its page', () => {
     await openLab(page, setup);
     await startEpps(page, epps);
     // Reload once the state after generation 2 is stored (the page says so).
-    await page.locator('[data-testid=run-saved][data-generation="2"]').waitFor({ timeout: 120_000 });
+    // Reload once a few steps are stored (each step is a batch of 32 patterns, well under a second here).
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid=run-saved]')?.getAttribute('data-generation') ?? 0) >= 2,
+      null,
+      { timeout: 120_000, polling: 50 },
+    );
     await page.reload();
     const saved = page.getByTestId('saved-run');
     await saved.waitFor({ timeout: 30_000 });
@@ -264,5 +269,45 @@ describe('a search survives its page', () => {
     await page.getByTestId('backend-choice').waitFor();
     await page.waitForTimeout(1000);
     expect(await page.getByTestId('saved-run').count()).toBe(0);
+  });
+
+  it('a random search resumes after a reload too, and ends as in Node', async () => {
+    session = await openSession(inject('baseURL'));
+    const { page } = session;
+    const setup: Setup = { backend: 'wasm', samples: 2, seqLen: 16, calSeed: 3 };
+    await openLab(page, setup);
+    const search = page.getByRole('region', { name: 'Search' });
+    await search.getByLabel('Method').selectOption('random');
+    await search.getByLabel('Blocks to remove').fill('4');
+    await search.getByLabel('Budget (evaluations)').fill('1024');
+    await search.getByLabel('Seed').fill('6');
+    await search.getByRole('button', { name: 'Play' }).click();
+    // Reload once a few steps are stored (each step is a batch of 32 patterns, well under a second here).
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid=run-saved]')?.getAttribute('data-generation') ?? 0) >= 2,
+      null,
+      { timeout: 120_000, polling: 50 },
+    );
+    await page.reload();
+    const saved = page.getByTestId('saved-run');
+    await saved.waitFor({ timeout: 30_000 });
+    expect(await saved.getAttribute('data-method')).toBe('random');
+    const at = Number(await saved.getAttribute('data-generation'));
+    expect(at).toBeGreaterThanOrEqual(2);
+    await saved.getByRole('button', { name: 'Resume search' }).click();
+    await page.locator('[data-testid=run-status][data-status=done]').waitFor({ timeout: 300_000 });
+    const el = page.getByTestId('run-result');
+    const node = await nodeSearch(
+      onnx(),
+      randomCalibration(setup.samples, setup.seqLen, setup.calSeed),
+      'random',
+      { k: 4, evaluationBudget: 1024 },
+      6,
+    );
+    expect((await el.getAttribute('data-drop'))!.split(',').map(Number)).toEqual(node.drop);
+    expect(Math.abs(Number(await el.getAttribute('data-ppl')) - node.ppl) / node.ppl).toBeLessThan(1e-4);
+    expect(Number(await el.getAttribute('data-evaluations'))).toBe(1024);
+    expect(at).toBeLessThan(32);
+    expect(unexpected(session.errors)).toEqual([]);
   });
 });

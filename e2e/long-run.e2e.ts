@@ -1,12 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Page, Worker } from 'playwright-core';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { runSearch } from '../src/core/search';
-import { inspectModel } from '../src/core/onnx';
-import { createSplitEvaluator } from '../src/runtime/split-evaluator';
-import { createSplitRunner } from '../src/runtime/split-runner';
 import { openSession, type Session } from './browser';
-import { randomCalibration } from './node-reference';
+import { nodeSearch, randomCalibration } from './node-reference';
 
 /**
  * A long search in the lab, driven through its UI: random search over k = 4 of the demo's 16
@@ -89,17 +85,6 @@ async function sample(page: Page, evaluations: number): Promise<MemorySample> {
 const shownEvaluations = async (page: Page) =>
   Number(/([\d.]+) evaluations/.exec((await page.getByTestId('run-status').textContent()) ?? '')?.[1] ?? 0);
 
-async function nodeRandomSearch(budget: number) {
-  const onnx = new Uint8Array(readFileSync('public/models/demo/model.onnx'));
-  const runner = await createSplitRunner(await inspectModel(onnx, { name: 'model.onnx' }), 'wasm');
-  try {
-    const evaluator = createSplitEvaluator(runner, randomCalibration(SAMPLES, SEQ, CAL_SEED));
-    return await runSearch('random', evaluator, { k: K, evaluationBudget: budget }, { seed: SEED });
-  } finally {
-    await runner.release();
-  }
-}
-
 const MiB = (b: number) => Math.round((b / 2 ** 20) * 10) / 10;
 
 describe.each(backends)('a long search on %s', (backend) => {
@@ -170,7 +155,13 @@ describe.each(backends)('a long search on %s', (backend) => {
         expect(late.gpuLiveBytes).toBeLessThanOrEqual(early.gpuLiveBytes * 1.05);
       } else expect(late.gpuLiveBytes).toBe(0);
 
-      const node = await nodeRandomSearch(budget);
+      const node = await nodeSearch(
+        new Uint8Array(readFileSync('public/models/demo/model.onnx')),
+        randomCalibration(SAMPLES, SEQ, CAL_SEED),
+        'random',
+        { k: K, evaluationBudget: budget },
+        SEED,
+      );
       const drop = (await page.getByTestId('run-result').getAttribute('data-drop'))!.split(',').map(Number);
       const ppl = Number(await page.getByTestId('run-result').getAttribute('data-ppl'));
       expect(drop).toEqual(node.drop);

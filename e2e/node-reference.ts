@@ -7,7 +7,14 @@ import { inspectModel } from '../src/core/onnx';
 import { loadTokenizer } from '../src/core/tokenize/tokenizer';
 import { createWholeModelEvaluator } from '../src/runtime/whole-evaluator';
 import { DEFAULT_CANDIDATES } from '../workers/model-api';
-import { searchEpps, type EppsParams, type SearchResult } from '../src/core/search';
+import {
+  runSearch,
+  searchEpps,
+  type EppsParams,
+  type SearchMethod,
+  type SearchParamsByMethod,
+  type SearchResult,
+} from '../src/core/search';
 import { createSplitRunner } from '../src/runtime/split-runner';
 import { createSplitEvaluator } from '../src/runtime/split-evaluator';
 import { paramsFor, type SearchSettings } from '../src/store/search-params';
@@ -53,6 +60,22 @@ export async function nodeEpps(
       const next = await run.next();
       if (next.done) return next.value;
     }
+  } finally {
+    await runner.release();
+  }
+}
+
+/** Any search method run in Node from start to end, on the split evaluator over `windows`. */
+export async function nodeSearch<M extends SearchMethod>(
+  onnx: Uint8Array,
+  windows: number[][],
+  method: M,
+  params: SearchParamsByMethod[M],
+  seed: number,
+): Promise<SearchResult> {
+  const runner = await createSplitRunner(await inspectModel(onnx, { name: 'model.onnx' }), 'wasm');
+  try {
+    return await runSearch(method, createSplitEvaluator(runner, windows), params, { seed });
   } finally {
     await runner.release();
   }

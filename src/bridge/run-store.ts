@@ -5,11 +5,11 @@
  * this machine. Every function degrades to "nothing saved" where the browser lacks the API.
  */
 import type { Backend } from '../core/env/backend';
-import type { GenerationEvent, SearchState } from '../core/search';
+import type { GenerationEvent, SavedSearch, SearchEvent, SearchMethod } from '../core/search';
 import type { CalibrationInfo } from '../../workers/evaluate-api';
 
 export interface SavedRun {
-  readonly format: 'evop-saved-run/1';
+  readonly format: 'evop-saved-run/2';
   readonly savedAt: number;
   readonly model: {
     readonly source: 'demo' | 'files';
@@ -27,7 +27,7 @@ export interface SavedRun {
   };
   readonly search: {
     readonly settings: {
-      method: 'evo';
+      method: SearchMethod;
       k: number;
       population: number;
       generations: number;
@@ -35,9 +35,12 @@ export interface SavedRun {
       seed: number;
       staged: boolean;
     };
-    readonly state: SearchState;
-    /** The generation events so far, so the charts come back as they were. */
+    /** The method's own state after its last finished generation or step (plain JSON). */
+    readonly state: SavedSearch;
+    /** The generation events so far (EPPS), so the charts come back as they were. */
     readonly generations: readonly GenerationEvent[];
+    /** The last event, for the run's readout. */
+    readonly lastStep: SearchEvent | null;
   };
 }
 
@@ -91,7 +94,7 @@ export async function loadRun(): Promise<SavedRun | null> {
   await writes;
   try {
     const run = (await withStore('readonly', (s) => s.get(KEY) as IDBRequest<SavedRun | undefined>)) ?? null;
-    return run?.format === 'evop-saved-run/1' ? run : null;
+    return run?.format === 'evop-saved-run/2' ? run : null;
   } catch {
     return null;
   }

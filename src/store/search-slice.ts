@@ -4,16 +4,15 @@ import { createWorkerLink, workerPace } from './worker-link';
 import { createRunController, type RunController, type RunStatus } from '../bridge/run-controller';
 import { clearRun, keepModelFiles, keptModelFiles, loadRun, saveRun, type SavedRun } from '../bridge/run-store';
 import {
-  resumeEpps,
-  searchEpps,
+  RESUMABLE_METHODS,
+  resumeSearch,
   streamSearch,
-  type EppsParams,
-  type EppsRun,
   type GenerationEvent,
   type SearchEvent,
   type SearchMethod,
   type SearchResult,
-  type SearchState,
+  type SavedSearch,
+  type SearchStream,
 } from '../core/search';
 import { workerClient } from './client';
 import { openedModelFiles, rememberOpenedFiles } from './model-slice';
@@ -85,8 +84,9 @@ let runId = 0;
 
 export const createSearchSlice: StateCreator<LabState, [], [], SearchSlice> = (set, get) => {
   const ensureController = (resume?: {
-    state: SearchState;
+    state: SavedSearch;
     generations: GenerationEvent[];
+    lastStep: SearchEvent | null;
   }): RunController | undefined => {
     if (controller) return controller;
     const model = get().model;
@@ -98,25 +98,29 @@ export const createSearchSlice: StateCreator<LabState, [], [], SearchSlice> = (s
     const evaluator = createResilientEvaluator(createWorkerLink(get, set, shape), shape, { pace: workerPace });
     set({
       generations: resume ? [...resume.generations] : [],
-      lastStep: resume?.generations.at(-1) ?? null,
+      lastStep: resume?.lastStep ?? null,
       runResult: null,
       runError: null,
       saveError: null,
       savedGeneration: null,
     });
-    let epps: EppsRun | undefined;
+    let stream: SearchStream | undefined;
+    const resumable = RESUMABLE_METHODS.includes(settings.method);
     // Keep a model opened from files where a reload can find it (OPFS), once the search runs on it.
     const files = openedModelFiles();
-    if (settings.method === 'evo' && get().modelSource === 'files' && files)
-      void keepModelFiles(model.model.fingerprint, files);
-    /** After every generation of EPPS: what a reload needs to continue from here. */
+    if (resumable && get().modelSource === 'files' && files) void keepModelFiles(model.model.fingerprint, files);
+    /** After every generation or step: what a reload needs to continue from here. */
     const persist = () => {
       const m = get().model;
       const c = get().calibration;
-      if (!epps || m.kind !== 'ready' || c.kind !== 'ready' || settings.method !== 'evo') return;
-      const state = epps.saveState();
+      if (!stream || !resumable || m.kind !== 'ready' || c.kind !== 'ready') return;
+      const state = stream.saveState();
+      const at =
+        state.format === 'evop-epps-state/1'
+          ? state.generation
+          : ((get().lastStep as { step?: number } | null)?.step ?? 0);
       void saveRun({
-        format: 'evop-saved-run/1',
+        format: 'evop-saved-run/2',
         savedAt: Date.now(),
         model: {
           source: get().modelSource ?? 'demo',
@@ -126,17 +130,15 @@ export const createSearchSlice: StateCreator<LabState, [], [], SearchSlice> = (s
           backend: m.model.backend,
         },
         calibration: { settings: get().calibrationSettings, source: get().calibrationSource, info: c.info },
-        search: { settings: { ...settings, method: 'evo' }, state, generations: get().generations },
-      }).then((error) => id === runId && set({ saveError: error, savedGeneration: error ? null : state.generation }));
+        search: { settings, state, generations: get().generations, lastStep: get().lastStep },
+      }).then((error) => id === runId && set({ saveError: error, savedGeneration: error ? null : at }));
     };
     controller = createRunController(
       (signal) =>
         (async function* () {
-          if (settings.method === 'evo') {
-            epps = resume
-              ? resumeEpps(evaluator, resume.state, { signal })
-              : searchEpps(evaluator, paramsFor(settings) as EppsParams, { seed: settings.seed, signal });
-            return yield* epps;
+          if (resume) {
+            stream = resumeSearch(evaluator, resume.state, { signal });
+            return yield* stream;
           }
           let influence: readonly number[] | undefined;
           if (settings.method === 'shortgpt') {
@@ -146,19 +148,19 @@ export const createSearchSlice: StateCreator<LabState, [], [], SearchSlice> = (s
             if (!r.ok) throw new Error(r.error.message);
             influence = r.value;
           }
-          return yield* streamSearch(settings.method, evaluator, paramsFor(settings, influence), {
+          stream = streamSearch(settings.method, evaluator, paramsFor(settings, influence), {
             seed: settings.seed,
             signal,
           });
+          return yield* stream;
         })(),
       {
         onEvent: (e) => {
           if (id !== runId) return;
           // One state update per generation: charts redraw once per generation, never per candidate.
-          if (e.type === 'generation') {
-            set({ generations: [...get().generations, e], lastStep: e });
-            persist();
-          } else set({ lastStep: e });
+          if (e.type === 'generation') set({ generations: [...get().generations, e], lastStep: e });
+          else set({ lastStep: e });
+          persist();
         },
         onDone: (r) => {
           if (id !== runId) return;
@@ -249,7 +251,11 @@ export const createSearchSlice: StateCreator<LabState, [], [], SearchSlice> = (s
         set({ model: previous.kind === 'loading' ? { kind: 'empty' } : previous, resumeError: (e as Error).message });
         return;
       }
-      ensureController({ state: saved.search.state, generations: [...saved.search.generations] })?.play();
+      ensureController({
+        state: saved.search.state,
+        generations: [...saved.search.generations],
+        lastStep: saved.search.lastStep,
+      })?.play();
       void get().scorePattern();
     },
     setSearchSettings(patch) {

@@ -1,5 +1,5 @@
 import { useLab } from '../store';
-import { fmtPpl } from './format';
+import { fmtPpl, METHOD_LABEL } from './format';
 
 /** Offers the unfinished search an earlier page saved (reload, closed tab, crash of the tab). */
 export function ResumeBanner() {
@@ -9,21 +9,34 @@ export function ResumeBanner() {
   const discard = useLab((s) => s.discardSavedRun);
   const loading = useLab((s) => s.model.kind === 'loading');
   if (!saved) return null;
-  const { state, settings } = saved.search;
+  const { state, settings, lastStep } = saved.search;
   const at = new Date(saved.savedAt).toLocaleString();
+  const epps = state.format === 'evop-epps-state/1';
+  /** Generation (EPPS) or step (the others) after which the state was saved. */
+  const done = epps ? state.generation : lastStep?.type === 'step' ? lastStep.step : 0;
+  const progress = epps
+    ? `generation ${done} of ${settings.generations}`
+    : lastStep?.type === 'step'
+      ? `step ${lastStep.step} of ${lastStep.steps}`
+      : 'not started';
   return (
     <section
       className="panel notice resume"
       aria-labelledby="resume-title"
       data-testid="saved-run"
-      data-generation={state.generation}
+      data-method={settings.method}
+      data-generation={done}
     >
       <h2 id="resume-title">Unfinished search</h2>
       <p>
-        Saved {at}: EPPS removing {settings.k} of {saved.model.blocks} blocks of{' '}
-        {saved.model.source === 'demo' ? 'the demo model' : saved.model.name}, generation {state.generation} of{' '}
-        {settings.generations}, best perplexity {fmtPpl(state.best.ppl)} removing [{state.best.drop.join(', ')}].
-        Resuming loads the model and the same calibration set and continues after that generation.
+        Saved {at}: {METHOD_LABEL[settings.method]} removing {settings.k} of {saved.model.blocks} blocks of{' '}
+        {saved.model.source === 'demo' ? 'the demo model' : saved.model.name}, {progress}
+        {state.best && (
+          <>
+            , best perplexity {fmtPpl(state.best.ppl)} removing [{state.best.drop.join(', ')}]
+          </>
+        )}
+        . Resuming loads the model and the same calibration set and continues from there.
       </p>
       <div className="controls">
         <button type="button" onClick={() => void resume()} disabled={loading}>

@@ -167,7 +167,8 @@ export function SearchPanel() {
       </p>
       {savedGeneration !== null && (status === 'running' || status === 'paused' || status === 'error') && (
         <p className="hint" data-testid="run-saved" data-generation={savedGeneration}>
-          Kept on this machine after generation {savedGeneration}: a reload or a closed tab can resume from there.
+          Kept on this machine after {settings.method === 'evo' ? 'generation' : 'step'} {savedGeneration}: a reload or
+          a closed tab can resume from there.
         </p>
       )}
       {result && (
