@@ -262,6 +262,17 @@ describe('a search survives its page', () => {
     expect(await page.getByTestId('resume-error').textContent()).toBe(
       'Open model.onnx again (with its tokenizer.json and any .onnx_data) to resume: this browser did not keep a copy.',
     );
+    // Another model is refused before anything is replaced; the offer stays.
+    const expected = await page.getByTestId('saved-run').getAttribute('data-fingerprint');
+    await page.getByTestId('resume-files').setInputFiles(['test-fixtures/llama-tiny.onnx', DEMO[1]!]);
+    await expect
+      .poll(() => page.getByTestId('resume-error').textContent(), { timeout: 60_000 })
+      .toMatch(
+        new RegExp(
+          `^Could not load the model again: llama-tiny\\.onnx is not the model this was done with \\(fingerprint [0-9a-f]{16}, expected ${expected}\\)\\. Open the same model's files\\.$`,
+        ),
+      );
+    expect(await page.getByTestId('model-ready').count()).toBe(0);
     await page.getByTestId('resume-files').setInputFiles(DEMO);
     await expectSameAsNode(page, setup, epps);
     // A finished search leaves nothing to resume.

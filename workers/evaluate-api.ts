@@ -185,3 +185,10 @@ export interface Heartbeat {
   /** While a batch is being scored: ms since its last finished pattern (or its start); else null. */
   readonly evaluatingSilentMs: number | null;
 }
+
+/** How a model is loaded: what the GPU adapter can do, and (when restoring) which model it must be. */
+export interface LoadOptions {
+  readonly shaderF16?: boolean;
+  /** Refuse, before the loaded model is replaced, a file whose fingerprint differs. */
+  readonly expectFingerprint?: string;
+}

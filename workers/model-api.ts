@@ -2,7 +2,7 @@ import { transfer } from 'comlink';
 import { reportDiagnostics, type DiagnosticsReport, type WorkerDiagnostics } from './diagnostics';
 import type { Backend } from '../src/core/env/backend';
 import { tooLargeForBrowser } from '../src/core/env/browser-limits';
-import { backendForModel, type AdapterFeatures } from '../src/core/env/model-backend';
+import { backendForModel } from '../src/core/env/model-backend';
 import { builtInCandidates, spreadOverDomains } from '../src/core/calib/built-in-set';
 import { parseUserText, UserTextError } from '../src/core/calib/user-text';
 import { cutWindows, type CandidateWindow } from '../src/core/calib/windows';
@@ -36,6 +36,7 @@ import type {
   WorkerError,
   WorkerResult,
   Heartbeat,
+  LoadOptions,
 } from './evaluate-api';
 
 const now = () => performance.now();
@@ -155,7 +156,7 @@ export function createModelApi(options: { diagnostics?: WorkerDiagnostics } = {}
   const install = async (
     parts: { model: Uint8Array; name: string; sideFiles: Map<string, Uint8Array>; dataFiles: Map<string, Blob> },
     chosen: Backend,
-    adapter: AdapterFeatures,
+    adapter: LoadOptions,
     onProgress: (p: LoadProgress) => void,
     t0: number,
   ): Promise<WorkerResult<LoadedModel>> => {
@@ -176,6 +177,17 @@ export function createModelApi(options: { diagnostics?: WorkerDiagnostics } = {}
       inspectModel(parts.model, { name: parts.name, files: parts.dataFiles }),
     );
     if (!info.ok) return info;
+    const expected = adapter.expectFingerprint;
+    if (expected && info.value.fingerprint !== expected) {
+      return {
+        ok: false,
+        error: {
+          code: 'bad-input',
+          reason: 'other-model',
+          message: `${parts.name} is not the model this was done with (fingerprint ${info.value.fingerprint}, expected ${expected}). Open the same model's files.`,
+        },
+      };
+    }
     const { backend, notice } = backendForModel(chosen, adapter, info.value.summary);
     onProgress({ type: 'session', backend });
     const created = await guard('session-failed', async () => {
@@ -216,7 +228,7 @@ export function createModelApi(options: { diagnostics?: WorkerDiagnostics } = {}
       source: ModelSource,
       backend: Backend,
       onProgress: (p: LoadProgress) => void,
-      adapter: AdapterFeatures = {},
+      adapter: LoadOptions = {},
     ): Promise<WorkerResult<LoadedModel>> {
       return serial(async () => {
         const t0 = now();
@@ -255,7 +267,7 @@ export function createModelApi(options: { diagnostics?: WorkerDiagnostics } = {}
       files: File[],
       backend: Backend,
       onProgress: (p: LoadProgress) => void,
-      adapter: AdapterFeatures = {},
+      adapter: LoadOptions = {},
     ): Promise<WorkerResult<LoadedModel>> {
       return serial(async () => {
         const t0 = now();

@@ -28,25 +28,26 @@ export interface WorkerSetup {
 export async function installInWorker(setup: WorkerSetup): Promise<LoadedModel> {
   const api = workerClient().api;
   const progress = Comlink.proxy(setup.onProgress ?? (() => undefined));
+  // The worker checks the fingerprint before it lets go of the model it has.
+  const options = { ...setup.adapter, expectFingerprint: setup.fingerprint };
   let loaded;
   if (setup.source === 'demo') {
-    loaded = await api.loadModel(DEMO_MODEL, setup.backend, progress, setup.adapter);
+    loaded = await api.loadModel(DEMO_MODEL, setup.backend, progress, options);
   } else {
     if (!setup.files) throw new Error('The model was opened from files that are no longer at hand; open them again.');
-    loaded = await api.loadModelFiles([...setup.files], setup.backend, progress, setup.adapter);
+    loaded = await api.loadModelFiles([...setup.files], setup.backend, progress, options);
   }
   if (!loaded.ok) throw new Error(`Could not load the model again: ${loaded.error.message}`);
-  if (loaded.value.fingerprint !== setup.fingerprint) {
-    throw new Error(
-      `This is not the same model (fingerprint ${loaded.value.fingerprint}, expected ${setup.fingerprint}); open the model the search was run on.`,
-    );
-  }
   if (!setup.calibration) return loaded.value;
   const { info, settings } = setup.calibration;
   const cal = await api.useCalibration(
     { source: { kind: 'windows', windows: info.ids }, ...settings },
     Comlink.proxy(() => undefined),
   );
-  if (!cal.ok) throw new Error(`Could not restore the calibration set: ${cal.error.message}`);
+  if (!cal.ok) {
+    throw Object.assign(new Error(`Could not restore the calibration set: ${cal.error.message}`), {
+      modelLoaded: loaded.value,
+    });
+  }
   return loaded.value;
 }

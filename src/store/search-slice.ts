@@ -18,7 +18,7 @@ import { workerClient } from './client';
 import { openedModelFiles, rememberOpenedFiles } from './model-slice';
 import { installInWorker } from './recovery';
 import type { LabState } from './index';
-import type { WorkerResult } from '../../workers/evaluate-api';
+import type { LoadedModel, WorkerResult } from '../../workers/evaluate-api';
 import { DEFAULT_SEARCH, paramsFor, type SearchSettings } from './search-params';
 
 export { DEFAULT_SEARCH, type SearchSettings } from './search-params';
@@ -222,11 +222,13 @@ export const createSearchSlice: StateCreator<LabState, [], [], SearchSlice> = (s
           return;
         }
       }
+      // The lab as it is stays until the saved model and set are in the worker (the worker checks
+      // the fingerprint before it lets go of the model it has).
       const previous = get().model;
-      get().resetLab();
       set({ model: { kind: 'loading', progress: null } });
+      let loaded;
       try {
-        const loaded = await installInWorker({
+        loaded = await installInWorker({
           source: saved.model.source,
           files: modelFiles,
           backend: choice.backend,
@@ -235,22 +237,30 @@ export const createSearchSlice: StateCreator<LabState, [], [], SearchSlice> = (s
           calibration: saved.calibration,
           onProgress: (p) => get().model.kind === 'loading' && set({ model: { kind: 'loading', progress: p } }),
         });
-        rememberOpenedFiles(modelFiles);
-        set({
-          model: { kind: 'ready', model: loaded },
-          modelSource: saved.model.source,
-          loadError: null,
-          calibrationSettings: saved.calibration.settings,
-          calibrationSource: saved.calibration.source,
-          calibration: { kind: 'ready', info: saved.calibration.info },
-          searchSettings: saved.search.settings,
-          savedRun: null,
-        });
       } catch (e) {
-        // The worker keeps whatever it had; nothing saved is lost, the offer stays.
-        set({ model: previous.kind === 'loading' ? { kind: 'empty' } : previous, resumeError: (e as Error).message });
+        const swapped = (e as { modelLoaded?: LoadedModel }).modelLoaded;
+        if (swapped) {
+          // The model is in, its calibration set is not: show what the worker now holds.
+          get().resetLab();
+          rememberOpenedFiles(modelFiles);
+          set({ model: { kind: 'ready', model: swapped }, modelSource: saved.model.source });
+        } else set({ model: previous.kind === 'loading' ? { kind: 'empty' } : previous });
+        // Nothing saved is lost: the offer stays.
+        set({ resumeError: (e as Error).message });
         return;
       }
+      get().resetLab();
+      rememberOpenedFiles(modelFiles);
+      set({
+        model: { kind: 'ready', model: loaded },
+        modelSource: saved.model.source,
+        loadError: null,
+        calibrationSettings: saved.calibration.settings,
+        calibrationSource: saved.calibration.source,
+        calibration: { kind: 'ready', info: saved.calibration.info },
+        searchSettings: saved.search.settings,
+        savedRun: null,
+      });
       ensureController({
         state: saved.search.state,
         generations: [...saved.search.generations],

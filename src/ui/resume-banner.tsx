@@ -25,6 +25,7 @@ export function ResumeBanner() {
       aria-labelledby="resume-title"
       data-testid="saved-run"
       data-method={settings.method}
+      data-fingerprint={saved.model.fingerprint}
       data-generation={done}
     >
       <h2 id="resume-title">Unfinished search</h2>
