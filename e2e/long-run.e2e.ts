@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Page, Worker } from 'playwright-core';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import type { DiagnosticsReport } from '../workers/diagnostics';
 import { openSession, type Session } from './browser';
 import { nodeSearch, randomCalibration } from './node-reference';
 
@@ -67,19 +68,17 @@ async function sample(page: Page, evaluations: number): Promise<MemorySample> {
     }
     return { pageJs, workerJs };
   });
-  const d = await evaluationWorker(page).evaluate(() => {
-    const g = (
-      self as unknown as {
-        evopDiagnostics: { gpuLiveBytes: number; gpuLiveBuffers: number; wasmMemories: WebAssembly.Memory[] };
-      }
-    ).evopDiagnostics;
-    return {
-      gpuLiveBytes: g.gpuLiveBytes,
-      gpuLiveBuffers: g.gpuLiveBuffers,
-      wasmBytes: g.wasmMemories.reduce((s, m) => s + m.buffer.byteLength, 0),
-    };
-  });
-  return { evaluations, pageJsBytes: js.pageJs, workerJsBytes: js.workerJs, ...d };
+  const d = await evaluationWorker(page).evaluate(() =>
+    (self as unknown as { evopDiagnostics: { report(): DiagnosticsReport } }).evopDiagnostics.report(),
+  );
+  return {
+    evaluations,
+    pageJsBytes: js.pageJs,
+    workerJsBytes: js.workerJs,
+    wasmBytes: d.wasmBytes,
+    gpuLiveBytes: d.gpuLiveBytes,
+    gpuLiveBuffers: d.gpuLiveBuffers,
+  };
 }
 
 const shownEvaluations = async (page: Page) =>

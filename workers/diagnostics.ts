@@ -18,6 +18,8 @@ export interface WorkerDiagnostics {
   /** Why the device was lost, once it was. */
   deviceLost: string | null;
   readonly wasmMemories: WebAssembly.Memory[];
+  /** The figures as plain data (what a test or bench reads through `globalThis.evopDiagnostics`). */
+  report(): DiagnosticsReport;
 }
 
 export interface DiagnosticsReport {
@@ -39,6 +41,7 @@ export function installDiagnostics(scope: typeof globalThis = globalThis): Worke
     device: null,
     deviceLost: null,
     wasmMemories: [],
+    report: () => reportDiagnostics(diag),
   };
   const g = scope as typeof globalThis & {
     GPUDevice?: typeof GPUDevice;
@@ -103,7 +106,7 @@ export function installDiagnostics(scope: typeof globalThis = globalThis): Worke
   return diag;
 }
 
-export function reportDiagnostics(diag: WorkerDiagnostics): DiagnosticsReport {
+function reportDiagnostics(diag: WorkerDiagnostics): DiagnosticsReport {
   return {
     gpuLiveBytes: diag.gpuLiveBytes,
     gpuLiveBuffers: diag.gpuLiveBuffers,

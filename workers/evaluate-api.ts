@@ -178,7 +178,6 @@ export interface EvaluateProgress {
 }
 
 export type { EvalRequest, EvalResult };
-export type { DiagnosticsReport } from './diagnostics';
 
 /** The worker's answer to the page's heartbeat. */
 export interface Heartbeat {

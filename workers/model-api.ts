@@ -1,5 +1,5 @@
 import { transfer } from 'comlink';
-import { reportDiagnostics, type DiagnosticsReport, type WorkerDiagnostics } from './diagnostics';
+import type { WorkerDiagnostics } from './diagnostics';
 import type { Backend } from '../src/core/env/backend';
 import { tooLargeForBrowser } from '../src/core/env/browser-limits';
 import { backendForModel } from '../src/core/env/model-backend';
@@ -344,18 +344,22 @@ export function createModelApi(options: { diagnostics?: WorkerDiagnostics } = {}
         const signal = current.signal;
         return guardGpu('internal', async () => {
           const t0 = now();
-          if (req.source.kind === 'windows') {
-            const given = req.source.windows.map((w) => [...w]);
-            if (given.length === 0 || given.some((w) => w.length !== req.seqLen))
-              throw new UserTextError('empty', `Give windows of exactly ${req.seqLen} token ids each.`);
-            if (given.some((w) => w.some((id) => !Number.isInteger(id) || id < 0 || id >= tok.vocabSize)))
-              throw new UserTextError('empty', `Token ids must be whole numbers from 0 to ${tok.vocabSize - 1}.`);
+          /** The split runner, made once per model (its sessions outlive calibration sets). */
+          const splitRunner = async () => {
             if (!runner) {
               onProgress({ type: 'split', blocks: model.blocks.blocks.length });
               runner = await createSplitRunner(model, backend);
             }
-            windows = given;
-            evaluator = createSplitEvaluator(runner, windows);
+            return runner;
+          };
+          /** Makes `chosen` the calibration set the evaluator scores on, and describes it. */
+          const adopt = async (
+            chosen: number[][],
+            about: Pick<CalibrationInfo, 'candidates' | 'domains' | 'points'>,
+          ): Promise<CalibrationInfo> => {
+            const r = await splitRunner();
+            windows = chosen;
+            evaluator = createSplitEvaluator(r, windows);
             const ms = now() - t0;
             onProgress({ type: 'ready', windows: windows.length, seqLen: req.seqLen, ms });
             return {
@@ -364,12 +368,18 @@ export function createModelApi(options: { diagnostics?: WorkerDiagnostics } = {}
               windows: windows.length,
               seqLen: req.seqLen,
               tokens: windows.length * (req.seqLen - 1),
-              candidates: windows.length,
-              domains: { given: windows.length },
-              points: [],
+              ...about,
               ids: windows,
               ms,
             };
+          };
+          if (req.source.kind === 'windows') {
+            const given = req.source.windows.map((w) => [...w]);
+            if (given.length === 0 || given.some((w) => w.length !== req.seqLen))
+              throw new UserTextError('empty', `Give windows of exactly ${req.seqLen} token ids each.`);
+            if (given.some((w) => w.some((id) => !Number.isInteger(id) || id < 0 || id >= tok.vocabSize)))
+              throw new UserTextError('empty', `Token ids must be whole numbers from 0 to ${tok.vocabSize - 1}.`);
+            return adopt(given, { candidates: given.length, domains: { given: given.length }, points: [] });
           }
           const max = req.candidates ?? DEFAULT_CANDIDATES;
           let candidates: CandidateWindow[];
@@ -405,15 +415,12 @@ export function createModelApi(options: { diagnostics?: WorkerDiagnostics } = {}
               `The pool gave only ${candidates.length} windows of ${req.seqLen} tokens; ask for fewer samples or shorter windows.`,
             );
           }
-          if (!runner) {
-            onProgress({ type: 'split', blocks: model.blocks.blocks.length });
-            runner = await createSplitRunner(model, backend);
-          }
           let selection: CalibrationSelection;
           if (req.method === 'ccds') {
-            const block = req.block ?? defaultEmbeddingBlock(runner.blocks);
+            const r = await splitRunner();
+            const block = req.block ?? defaultEmbeddingBlock(r.blocks);
             const emb = await embedWindows(
-              runner,
+              r,
               candidates.map((c) => c.ids),
               block,
               {
@@ -431,24 +438,16 @@ export function createModelApi(options: { diagnostics?: WorkerDiagnostics } = {}
             const emb = candidates.map((c) => tokenHistogramEmbedding(c.ids));
             selection = randomSample(candidates, { samples: req.samples, seed: req.seed }, emb);
           }
-          windows = selection.samples.map((s) => candidates[s.window]!.ids);
-          evaluator = createSplitEvaluator(runner, windows);
           const domains: Record<string, number> = {};
           for (const smp of selection.samples) domains[smp.source.domain] = (domains[smp.source.domain] ?? 0) + 1;
-          const ms = now() - t0;
-          onProgress({ type: 'ready', windows: windows.length, seqLen: req.seqLen, ms });
-          return {
-            method: req.method,
-            seed: req.seed,
-            windows: windows.length,
-            seqLen: req.seqLen,
-            tokens: windows.length * (req.seqLen - 1),
-            candidates: candidates.length,
-            domains,
-            points: selection.points.map((p, i) => ({ ...p, domain: candidates[i]!.source.domain })),
-            ids: windows,
-            ms,
-          };
+          return adopt(
+            selection.samples.map((smp) => candidates[smp.window]!.ids),
+            {
+              candidates: candidates.length,
+              domains,
+              points: selection.points.map((p, i) => ({ ...p, domain: candidates[i]!.source.domain })),
+            },
+          );
         });
       });
     },
@@ -571,13 +570,6 @@ export function createModelApi(options: { diagnostics?: WorkerDiagnostics } = {}
     /** Answers at once (outside the serial queue): the page's heartbeat while a batch runs. */
     ping(): Heartbeat {
       return { evaluatingSilentMs: evaluating ? now() - evaluating.since : null };
-    },
-
-    /** Memory held by this worker (GPU buffers, wasm memory) and whether the GPU device was lost. */
-    diagnostics(): DiagnosticsReport {
-      return diagnostics
-        ? reportDiagnostics(diagnostics)
-        : { gpuLiveBytes: 0, gpuLiveBuffers: 0, gpuPeakBytes: 0, gpuBuffersCreated: 0, wasmBytes: 0, deviceLost: null };
     },
 
     /** Aborts the running evaluation or calibration between two steps; the worker stays usable. */

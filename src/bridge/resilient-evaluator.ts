@@ -30,20 +30,24 @@ export interface Pace {
   slowestGapMs: number;
 }
 
-export interface WatchdogOptions {
+/** How a call's worker is watched and how many faults one call survives. */
+export interface ResilientCallOptions {
+  /** While a call is in flight, `link.ping` every `heartbeatMs`; no reply for `heartbeatTimeoutMs` is a hang. */
+  readonly heartbeatMs?: number;
+  readonly heartbeatTimeoutMs?: number;
+  /** Faults survived in one call before giving up (a model that always crashes its worker). */
+  readonly maxFaultsPerCall?: number;
+  readonly now?: () => number;
+  readonly onFault?: (fault: Fault) => void;
+}
+
+export interface WatchdogOptions extends ResilientCallOptions {
   /** Silence allowed before any answer was timed (the first call, the first after a recovery). */
   readonly initialStallMs?: number;
   /** Silence allowed is `stallFactor` times the slowest gap seen, and at least `minStallMs`. */
   readonly stallFactor?: number;
   readonly minStallMs?: number;
-  /** Faults survived in one call before giving up (a model that always crashes its worker). */
-  readonly maxFaultsPerCall?: number;
-  /** While a call is in flight, `link.ping` every `heartbeatMs`; no reply for `heartbeatTimeoutMs` is a hang. */
-  readonly heartbeatMs?: number;
-  readonly heartbeatTimeoutMs?: number;
   readonly pace?: Pace;
-  readonly now?: () => number;
-  readonly onFault?: (fault: Fault) => void;
 }
 
 /** A failure that replacing the worker can cure; anything else is the caller's to see. */
@@ -52,6 +56,119 @@ export function asFault(e: unknown): Fault | null {
   if (e instanceof WorkerCallError && e.code === 'device-lost') return { kind: 'device-lost', message: e.message };
   if (e instanceof WorkerCallError && e.code === 'crashed') return { kind: 'crash', message: e.message };
   return null;
+}
+
+/** A worker answer that names a fault (`{ ok: false, error: { code: 'device-lost' | 'crashed' } }`). */
+function faultInResult(value: unknown): Fault | null {
+  const v = value as { ok?: boolean; error?: { code?: string; message?: string } } | null;
+  if (v?.ok !== false || !v.error) return null;
+  if (v.error.code === 'device-lost') return { kind: 'device-lost', message: v.error.message ?? 'device lost' };
+  if (v.error.code === 'crashed') return { kind: 'crash', message: v.error.message ?? 'crashed' };
+  return null;
+}
+
+interface Stall {
+  /** Silence allowed now, ms. */
+  limit(): number;
+  /** Silence seen from the page (used when the link has no heartbeat). */
+  pageSilentMs(): number;
+}
+
+/**
+ * Runs `call` on the current worker and settles with it, or rejects with a FaultError as soon as
+ * the worker crashes, stops answering the heartbeat, or (with `stall`) reports no finished
+ * pattern for longer than the stall limit while it scores a batch. A call waiting its turn
+ * behind another is not silent: the worker measures its silence only while it works on a batch.
+ */
+function watched<T>(
+  link: Omit<WorkerLink, 'evaluator'>,
+  call: Promise<T>,
+  options: ResilientCallOptions,
+  stall?: Stall,
+): Promise<T> {
+  const heartbeatMs = options.heartbeatMs ?? 2_000;
+  const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 15_000;
+  const now = options.now ?? (() => performance.now());
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const silent = new Promise<never>((_, reject) => {
+    if (!link.ping && !stall) return;
+    let lastPong = now();
+    let lastPing = -Infinity;
+    let pinging = false;
+    let workerSilentMs = 0;
+    const check = () => {
+      const t = now();
+      if (link.ping && !pinging && t - lastPing >= heartbeatMs) {
+        pinging = true;
+        lastPing = t;
+        link.ping().then(
+          (beat) => {
+            pinging = false;
+            lastPong = now();
+            workerSilentMs = beat.evaluatingSilentMs ?? 0;
+          },
+          () => undefined, // a dead link never answers; the silence below decides
+        );
+      }
+      const limit = stall?.limit() ?? Infinity;
+      if (link.ping && t - lastPong > heartbeatTimeoutMs) {
+        reject(
+          new FaultError(
+            'hang',
+            `the evaluation worker stopped answering (no reply for ${Math.round(heartbeatTimeoutMs / 1000)} s)`,
+          ),
+        );
+      } else if ((link.ping ? workerSilentMs : (stall?.pageSilentMs() ?? 0)) > limit) {
+        reject(new FaultError('hang', `the evaluation worker gave no result for ${Math.round(limit / 1000)} s`));
+      } else timer = setTimeout(check, Math.min(500, heartbeatMs / 2, limit / 4));
+    };
+    timer = setTimeout(check, Math.min(100, heartbeatMs / 2));
+  });
+  return Promise.race([call, silent, link.crashed()]).finally(() => {
+    clearTimeout(timer);
+    // The losers of the race must not become unhandled rejections.
+    call.catch(() => undefined);
+    silent.catch(() => undefined);
+  });
+}
+
+/**
+ * Tries `attempt` until it comes through: a fault (crash, hang, lost device, thrown or answered)
+ * gets a fresh worker from `link.recover` and another try; anything else goes to the caller.
+ */
+async function withRecovery<T>(
+  link: Omit<WorkerLink, 'evaluator'>,
+  options: ResilientCallOptions,
+  what: string,
+  attempt: () => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
+  const maxFaults = options.maxFaultsPerCall ?? 3;
+  for (let faults = 0; ;) {
+    signal?.throwIfAborted();
+    const startedOn = link.epoch?.() ?? 0;
+    let fault: Fault | null;
+    let error: unknown;
+    try {
+      const value = await attempt();
+      fault = faultInResult(value);
+      if (!fault) return value;
+    } catch (e) {
+      fault = asFault(e);
+      error = e;
+      if (!fault) throw e;
+    }
+    faults++;
+    options.onFault?.(fault);
+    if (faults > maxFaults) {
+      throw new Error(
+        `The evaluation worker failed ${faults} times on the same ${what} (last: ${fault.message}); stopped. Reload the page, or try the other backend.`,
+        { cause: error ?? fault },
+      );
+    }
+    signal?.throwIfAborted();
+    await link.recover(fault, startedOn);
+  }
 }
 
 /**
@@ -69,58 +186,22 @@ export function createResilientEvaluator(
   const initialStallMs = options.initialStallMs ?? 120_000;
   const stallFactor = options.stallFactor ?? 20;
   const minStallMs = options.minStallMs ?? 10_000;
-  const maxFaults = options.maxFaultsPerCall ?? 3;
   const pace = options.pace ?? { slowestGapMs: 0 };
-  const heartbeatMs = options.heartbeatMs ?? 2_000;
-  const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 15_000;
   const now = options.now ?? (() => performance.now());
   /** The first call on a fresh worker pays one-off costs (sessions, shaders): no pace for it yet. */
   let fresh = true;
+  const renewing: WorkerLink = {
+    ...link,
+    recover: async (fault, seenOn) => {
+      await link.recover(fault, seenOn);
+      fresh = true;
+    },
+  };
 
-  const stallLimit = () =>
-    fresh || pace.slowestGapMs === 0 ? initialStallMs : Math.max(minStallMs, stallFactor * pace.slowestGapMs);
-
-  let startedOn = 0;
-  const attempt = (batch: readonly EvalRequest[], opts: EvaluateOptions): Promise<EvalResult[]> => {
-    startedOn = link.epoch?.() ?? 0;
+  const attempt = async (batch: readonly EvalRequest[], opts: EvaluateOptions): Promise<EvalResult[]> => {
     let last = now();
     let gap = 0;
-    let timer: ReturnType<typeof setTimeout> | undefined;
     let onAbort: (() => void) | undefined;
-    let lastPong = now();
-    let pinging = false;
-    let lastPing = now();
-    /** Silence measured inside the worker: only while it works on a batch, never while a call waits its turn. */
-    let workerSilentMs = 0;
-    const stalled = new Promise<never>((_, reject) => {
-      const check = () => {
-        const t = now();
-        const limit = stallLimit();
-        if (link.ping && !pinging && t - lastPing >= heartbeatMs) {
-          pinging = true;
-          lastPing = t;
-          link.ping().then(
-            (beat) => {
-              pinging = false;
-              lastPong = now();
-              workerSilentMs = beat.evaluatingSilentMs ?? 0;
-            },
-            () => undefined, // a dead link never answers; the silence below decides
-          );
-        }
-        if (link.ping && t - lastPong > heartbeatTimeoutMs) {
-          reject(
-            new FaultError(
-              'hang',
-              `the evaluation worker stopped answering (no reply for ${Math.round(heartbeatTimeoutMs / 1000)} s)`,
-            ),
-          );
-        } else if (link.ping ? workerSilentMs > limit : t - last > limit) {
-          reject(new FaultError('hang', `the evaluation worker gave no result for ${Math.round(limit / 1000)} s`));
-        } else timer = setTimeout(check, Math.min(500, heartbeatMs / 2, limit / 4));
-      };
-      timer = setTimeout(check, Math.min(100, heartbeatMs / 2));
-    });
     // A hung worker never sees `cancel()`: the abort must not wait for it.
     const aborted = new Promise<never>((_, reject) => {
       onAbort = () => reject(new DOMException('Cancelled', 'AbortError'));
@@ -135,66 +216,28 @@ export function createResilientEvaluator(
         opts.onResult?.(result, done, total);
       },
     });
-    return Promise.race([call, stalled, link.crashed(), aborted])
-      .then((value) => {
-        // Only a call that came through sets the pace (the end counts as an answer); not the first
-        // on a fresh worker, which pays one-off costs.
-        if (!fresh) pace.slowestGapMs = Math.max(pace.slowestGapMs, gap, now() - last);
-        fresh = false;
-        return value;
-      })
-      .finally(() => {
-        clearTimeout(timer);
-        if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
-        // The losers of the race must not become unhandled rejections.
-        call.catch(() => undefined);
-        stalled.catch(() => undefined);
-        aborted.catch(() => undefined);
-      });
+    const stall: Stall = {
+      limit: () =>
+        fresh || pace.slowestGapMs === 0 ? initialStallMs : Math.max(minStallMs, stallFactor * pace.slowestGapMs),
+      pageSilentMs: () => now() - last,
+    };
+    try {
+      const value = await Promise.race([watched(link, call, options, stall), aborted]);
+      // Only a call that came through sets the pace (the end counts as an answer); not the first
+      // on a fresh worker, which pays one-off costs.
+      if (!fresh) pace.slowestGapMs = Math.max(pace.slowestGapMs, gap, now() - last);
+      fresh = false;
+      return value;
+    } finally {
+      if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
+      aborted.catch(() => undefined);
+    }
   };
 
   return {
     ...shape,
-    async evaluate(batch, opts = {}) {
-      for (let faults = 0; ;) {
-        opts.signal?.throwIfAborted();
-        try {
-          return await attempt(batch, opts);
-        } catch (e) {
-          const fault = asFault(e);
-          if (!fault) throw e;
-          faults++;
-          options.onFault?.(fault);
-          if (faults > maxFaults) {
-            throw new Error(
-              `The evaluation worker failed ${faults} times on the same batch (last: ${fault.message}); stopped. Reload the page, or try the other backend.`,
-              { cause: e },
-            );
-          }
-          opts.signal?.throwIfAborted();
-          await link.recover(fault, startedOn);
-          fresh = true;
-        }
-      }
-    },
+    evaluate: (batch, opts = {}) => withRecovery(renewing, options, 'batch', () => attempt(batch, opts), opts.signal),
   };
-}
-
-export interface ResilientCallOptions {
-  readonly heartbeatMs?: number;
-  readonly heartbeatTimeoutMs?: number;
-  readonly maxFaultsPerCall?: number;
-  readonly now?: () => number;
-  readonly onFault?: (fault: Fault) => void;
-}
-
-/** A worker answer that names a fault (`{ ok: false, error: { code: 'device-lost' | 'crashed' } }`). */
-function faultInResult(value: unknown): Fault | null {
-  const v = value as { ok?: boolean; error?: { code?: string; message?: string } } | null;
-  if (v?.ok !== false || !v.error) return null;
-  if (v.error.code === 'device-lost') return { kind: 'device-lost', message: v.error.message ?? 'device lost' };
-  if (v.error.code === 'crashed') return { kind: 'crash', message: v.error.message ?? 'crashed' };
-  return null;
 }
 
 /**
@@ -203,68 +246,10 @@ function faultInResult(value: unknown): Fault | null {
  * the call again. Only for calls that are pure functions of the loaded model and calibration set,
  * and that yield to the worker's event loop as they go (so a slow call is not taken for a hang).
  */
-export async function callResiliently<T>(
+export function callResiliently<T>(
   link: Omit<WorkerLink, 'evaluator'>,
   call: () => Promise<T>,
   options: ResilientCallOptions = {},
 ): Promise<T> {
-  const heartbeatMs = options.heartbeatMs ?? 2_000;
-  const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 15_000;
-  const maxFaults = options.maxFaultsPerCall ?? 2;
-  const now = options.now ?? (() => performance.now());
-  for (let faults = 0; ;) {
-    const startedOn = link.epoch?.() ?? 0;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let fault: Fault | null;
-    let error: unknown;
-    const pending = call();
-    const silent = new Promise<never>((_, reject) => {
-      if (!link.ping) return;
-      let lastPong = now();
-      let pinging = false;
-      const check = () => {
-        if (!pinging) {
-          pinging = true;
-          link.ping!().then(
-            () => {
-              pinging = false;
-              lastPong = now();
-            },
-            () => undefined,
-          );
-        }
-        if (now() - lastPong > heartbeatTimeoutMs) {
-          reject(
-            new FaultError(
-              'hang',
-              `the evaluation worker stopped answering (no reply for ${Math.round(heartbeatTimeoutMs / 1000)} s)`,
-            ),
-          );
-        } else timer = setTimeout(check, heartbeatMs);
-      };
-      timer = setTimeout(check, Math.min(100, heartbeatMs / 2));
-    });
-    try {
-      const value = await Promise.race([pending, silent, link.crashed()]);
-      fault = faultInResult(value);
-      if (!fault) return value;
-    } catch (e) {
-      fault = asFault(e);
-      error = e;
-      if (!fault) throw e;
-    } finally {
-      clearTimeout(timer);
-      pending.catch(() => undefined);
-      silent.catch(() => undefined);
-    }
-    faults++;
-    options.onFault?.(fault);
-    if (faults > maxFaults) {
-      throw new Error(
-        `The evaluation worker failed ${faults} times on the same call (last: ${fault.message}); stopped. Reload the page, or try the other backend.`,
-        { cause: error ?? fault },
-      );
-    }
-    await link.recover(fault, startedOn);
-  }
+  return withRecovery(link, { maxFaultsPerCall: 2, ...options }, 'call', () => watched(link, call(), options));
 }
