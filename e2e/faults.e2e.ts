@@ -1,8 +1,10 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import type { Page, Worker } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { openSession, type Session } from './browser';
+import { DEMO_FILES, evaluationWorker, openLab, stripPerplexity, type LabSetup } from './lab-page';
 import { nodeEpps, nodeSearch, randomCalibration } from './node-reference';
+import type { SearchSettings } from '../src/store/search-params';
 
 /**
  * Faults injected into a running search, each from outside the app (Playwright reaches into the
@@ -11,10 +13,7 @@ import { nodeEpps, nodeSearch, randomCalibration } from './node-reference';
  */
 const ARTIFACTS = 'e2e/artifacts';
 mkdirSync(ARTIFACTS, { recursive: true });
-const DEMO = ['model.onnx', 'tokenizer.json', 'tokenizer_config.json', 'config.json'].map(
-  (f) => `public/models/demo/${f}`,
-);
-const onnx = () => new Uint8Array(readFileSync(DEMO[0]!));
+const onnx = () => new Uint8Array(readFileSync(DEMO_FILES[0]!));
 
 let session: Session | undefined;
 afterEach(async () => {
@@ -22,43 +21,7 @@ afterEach(async () => {
   session = undefined;
 });
 
-interface Setup {
-  backend: 'wasm' | 'webgpu';
-  samples: number;
-  seqLen: number;
-  calSeed: number;
-  /** Load from files (kept in OPFS for a resume) instead of the demo button. */
-  files?: boolean;
-}
-
-async function openLab(page: Page, s: Setup): Promise<void> {
-  await page.goto('/');
-  await page.getByTestId('backend-choice').waitFor();
-  await page.getByLabel('Backend').selectOption(s.backend);
-  if (s.files) await page.getByTestId('model-files').setInputFiles(DEMO);
-  else await page.getByRole('button', { name: 'Load demo model' }).click();
-  await page.getByTestId('model-ready').waitFor({ timeout: 180_000 });
-  const cal = page.getByRole('region', { name: 'Calibration' });
-  await cal.getByLabel('Method').selectOption('random');
-  await cal.getByLabel('Samples').fill(String(s.samples));
-  await cal.getByLabel('Tokens per sample').fill(String(s.seqLen));
-  await cal.getByLabel('Seed').fill(String(s.calSeed));
-  await cal.getByRole('button', { name: 'Build calibration set' }).click();
-  await page.locator(`[data-testid=calibration-ready][data-windows="${s.samples}"]`).waitFor({ timeout: 240_000 });
-  // The dense score of the strip comes first; the search starts after it.
-  await page.waitForFunction(
-    () => document.querySelector('[data-testid=pattern-ppl]')?.getAttribute('data-busy') === 'false',
-  );
-}
-
-interface Epps {
-  k: number;
-  population: number;
-  generations: number;
-  budget: number;
-  seed: number;
-  staged: boolean;
-}
+type Epps = Omit<SearchSettings, 'method'>;
 
 async function startEpps(page: Page, e: Epps): Promise<void> {
   const search = page.getByRole('region', { name: 'Search' });
@@ -79,22 +42,6 @@ async function untilGeneration(page: Page, g: number): Promise<void> {
   );
 }
 
-/** The newest evaluation worker (a replaced one may still be listed while it closes). */
-function evaluationWorker(page: Page): Worker {
-  const w = page
-    .workers()
-    .filter((x) => x.url().includes('evaluate.worker'))
-    .at(-1);
-  if (!w)
-    throw new Error(
-      `no evaluation worker among ${page
-        .workers()
-        .map((x) => x.url())
-        .join(', ')}`,
-    );
-  return w;
-}
-
 async function untilFaults(page: Page, n: number): Promise<void> {
   await page.locator(`[data-testid=fault-log][data-count="${n}"]`).waitFor({ timeout: 120_000 });
 }
@@ -110,7 +57,7 @@ async function pageResult(page: Page) {
   };
 }
 
-async function expectSameAsNode(page: Page, setup: Setup, epps: Epps) {
+async function expectSameAsNode(page: Page, setup: LabSetup, epps: Epps) {
   const shown = await pageResult(page);
   const windows = randomCalibration(setup.samples, setup.seqLen, setup.calSeed);
   const node = await nodeEpps(onnx(), windows, epps);
@@ -129,7 +76,7 @@ describe('a search survives its worker', () => {
   it('a crash, a hang and a silent exit of the worker: each replaced, the run ends as in Node', async () => {
     session = await openSession(inject('baseURL'));
     const { page } = session;
-    const setup: Setup = { backend: 'wasm', samples: 4, seqLen: 64, calSeed: 5 };
+    const setup: LabSetup = { backend: 'wasm', samples: 4, seqLen: 64, calSeed: 5 };
     const epps: Epps = { k: 3, population: 6, generations: 6, budget: 60, seed: 3, staged: true };
     await openLab(page, setup);
     await startEpps(page, epps);
@@ -169,20 +116,9 @@ describe('a search survives its worker', () => {
     await evaluationWorker(page)
       .evaluate(() => self.close())
       .catch(() => undefined);
-    await page.locator('[data-block="5"]').click();
+    const scored = stripPerplexity(page, [5]);
     await untilFaults(page, 4);
-    await page.waitForFunction(
-      () => {
-        const el = document.querySelector('[data-testid=pattern-ppl]');
-        return (
-          el?.getAttribute('data-drop') === '5' &&
-          el.getAttribute('data-busy') === 'false' &&
-          Number(el.getAttribute('data-ppl')) > 1
-        );
-      },
-      null,
-      { timeout: 120_000 },
-    );
+    expect(await scored).toBeGreaterThan(1);
     // And once more for a prediction: the answer comes from a fresh worker.
     await evaluationWorker(page)
       .evaluate(() => self.close())
@@ -201,7 +137,7 @@ describe('a search survives its worker', () => {
     session = await openSession(inject('baseURL'));
     const { page } = session;
     // Small: WebGPU in headless Chromium is SwiftShader, about 100x slower than wasm.
-    const setup: Setup = { backend: 'webgpu', samples: 2, seqLen: 16, calSeed: 1 };
+    const setup: LabSetup = { backend: 'webgpu', samples: 2, seqLen: 16, calSeed: 1 };
     const epps: Epps = { k: 2, population: 4, generations: 4, budget: 30, seed: 2, staged: true };
     await openLab(page, setup);
     expect(await page.getByTestId('model-ready').getAttribute('data-backend')).toBe('webgpu');
@@ -226,7 +162,7 @@ describe('a search survives its page', () => {
   it('a reload and a closed tab: the search resumes from the last finished generation (model from OPFS)', async () => {
     session = await openSession(inject('baseURL'));
     let page = session.page;
-    const setup: Setup = { backend: 'wasm', samples: 4, seqLen: 64, calSeed: 5, files: true };
+    const setup: LabSetup = { backend: 'wasm', samples: 4, seqLen: 64, calSeed: 5, files: true };
     const epps: Epps = { k: 3, population: 6, generations: 8, budget: 80, seed: 4, staged: true };
     await openLab(page, setup);
     await startEpps(page, epps);
@@ -264,7 +200,7 @@ describe('a search survives its page', () => {
     );
     // Another model is refused before anything is replaced; the offer stays.
     const expected = await page.getByTestId('saved-run').getAttribute('data-fingerprint');
-    await page.getByTestId('resume-files').setInputFiles(['test-fixtures/llama-tiny.onnx', DEMO[1]!]);
+    await page.getByTestId('resume-files').setInputFiles(['test-fixtures/llama-tiny.onnx', DEMO_FILES[1]!]);
     await expect
       .poll(() => page.getByTestId('resume-error').textContent(), { timeout: 60_000 })
       .toMatch(
@@ -273,7 +209,7 @@ describe('a search survives its page', () => {
         ),
       );
     expect(await page.getByTestId('model-ready').count()).toBe(0);
-    await page.getByTestId('resume-files').setInputFiles(DEMO);
+    await page.getByTestId('resume-files').setInputFiles(DEMO_FILES);
     await expectSameAsNode(page, setup, epps);
     // A finished search leaves nothing to resume.
     await page.reload();
@@ -285,7 +221,7 @@ describe('a search survives its page', () => {
   it('a random search resumes after a reload too, and ends as in Node', async () => {
     session = await openSession(inject('baseURL'));
     const { page } = session;
-    const setup: Setup = { backend: 'wasm', samples: 2, seqLen: 16, calSeed: 3 };
+    const setup: LabSetup = { backend: 'wasm', samples: 2, seqLen: 16, calSeed: 3 };
     await openLab(page, setup);
     const search = page.getByRole('region', { name: 'Search' });
     await search.getByLabel('Method').selectOption('random');

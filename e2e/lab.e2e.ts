@@ -3,6 +3,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { openSession, type Session } from './browser';
+import { openLab, stripPerplexity } from './lab-page';
 import { nodePerplexity, randomCalibration } from './node-reference';
 
 const ARTIFACTS = 'e2e/artifacts';
@@ -17,54 +18,15 @@ afterEach(async () => {
   session = undefined;
 });
 
-async function openLab(backend: 'wasm' | 'webgpu'): Promise<Page> {
+async function openLabSession(backend: 'wasm' | 'webgpu'): Promise<Page> {
   session = await openSession(inject('baseURL'));
-  const { page } = session;
-  await page.goto('/');
-  await page.getByTestId('backend-choice').waitFor();
-  await page.getByLabel('Backend').selectOption(backend);
-  await page.getByRole('button', { name: 'Load demo model' }).click();
-  await page.getByTestId('model-ready').waitFor({ timeout: 180_000 });
-  // The default (CCDS) set starts building right after loading; a small seeded random set that
-  // Node can rebuild exactly supersedes it (on SwiftShader the CCDS pass would take minutes).
-  const cal = page.getByRole('region', { name: 'Calibration' });
-  await cal.getByLabel('Method').selectOption('random');
-  await cal.getByLabel('Samples').fill(String(SAMPLES));
-  await cal.getByLabel('Tokens per sample').fill(String(SEQ));
-  await cal.getByLabel('Seed').fill(String(SEED));
-  await cal.getByRole('button', { name: 'Build calibration set' }).click();
-  await page.locator(`[data-testid=calibration-ready][data-windows="${SAMPLES}"]`).waitFor({ timeout: 240_000 });
-  return page;
-}
-
-/** Sets the block strip to `drop` and returns the perplexity the page shows for it. */
-async function stripPerplexity(page: Page, drop: number[]): Promise<number> {
-  const current = ((await page.getByTestId('pattern-ppl').getAttribute('data-drop')) ?? '')
-    .split(',')
-    .filter(Boolean)
-    .map(Number);
-  for (const b of new Set([...current, ...drop])) {
-    if (current.includes(b) !== drop.includes(b)) await page.locator(`[data-block="${b}"]`).click();
-  }
-  const want = drop.join(',');
-  await page.waitForFunction(
-    (w) => {
-      const el = document.querySelector('[data-testid=pattern-ppl]');
-      return (
-        el?.getAttribute('data-drop') === w &&
-        el.getAttribute('data-busy') === 'false' &&
-        el.getAttribute('data-ppl') !== ''
-      );
-    },
-    want,
-    { timeout: 180_000 },
-  );
-  return Number(await page.getByTestId('pattern-ppl').getAttribute('data-ppl'));
+  await openLab(session.page, { backend, samples: SAMPLES, seqLen: SEQ, calSeed: SEED });
+  return session.page;
 }
 
 describe('the lab in Chromium', () => {
   it('demo -> calibration -> blocks -> a short EPPS run -> export; the zip scores in Node what the page showed', async () => {
-    const page = await openLab('wasm');
+    const page = await openLabSession('wasm');
     // Models and text never leave the machine: from here on every request stays on the app's origin.
     const base = inject('baseURL');
     const offsite: string[] = [];
@@ -139,7 +101,7 @@ describe('the lab in Chromium', () => {
   });
 
   it('keyboard: Space plays, → steps, R resets, ? opens the help', async () => {
-    const page = await openLab('wasm');
+    const page = await openLabSession('wasm');
     await page.locator('body').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('ArrowRight');
     await page.locator('[data-testid=run-status][data-status=paused]').waitFor({ timeout: 120_000 });
@@ -162,7 +124,7 @@ describe('the lab in Chromium', () => {
 
 describe.each(['wasm', 'webgpu'] as const)('calibration perplexity on %s agrees with Node', (backend) => {
   it(`a few patterns within 1e-3 (${backend})`, async () => {
-    const page = await openLab(backend);
+    const page = await openLabSession(backend);
     const windows = randomCalibration(SAMPLES, SEQ, SEED);
     const onnx = new Uint8Array(readFileSync('dist/models/demo/model.onnx'));
     for (const drop of [[], [0], [5, 9, 12]]) {

@@ -1,8 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Page, Worker } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { DiagnosticsReport } from '../workers/diagnostics';
 import { openSession, type Session } from './browser';
+import { evaluationWorker, openLab } from './lab-page';
 import { nodeSearch, randomCalibration } from './node-reference';
 
 /**
@@ -40,15 +41,6 @@ interface MemorySample {
   readonly wasmBytes: number;
   readonly gpuLiveBytes: number;
   readonly gpuLiveBuffers: number;
-}
-
-function evaluationWorker(page: Page): Worker {
-  const w = page
-    .workers()
-    .filter((x) => x.url().includes('evaluate.worker'))
-    .at(-1);
-  if (!w) throw new Error('no evaluation worker');
-  return w;
 }
 
 async function sample(page: Page, evaluations: number): Promise<MemorySample> {
@@ -93,21 +85,8 @@ describe.each(backends)('a long search on %s', (backend) => {
     async () => {
       session = await openSession(inject('baseURL'));
       const { page } = session;
-      await page.goto('/');
-      await page.getByTestId('backend-choice').waitFor();
-      await page.getByLabel('Backend').selectOption(backend);
-      await page.getByRole('button', { name: 'Load demo model' }).click();
-      await page.locator(`[data-testid=model-ready][data-backend=${backend}]`).waitFor({ timeout: 180_000 });
-      const cal = page.getByRole('region', { name: 'Calibration' });
-      await cal.getByLabel('Method').selectOption('random');
-      await cal.getByLabel('Samples').fill(String(SAMPLES));
-      await cal.getByLabel('Tokens per sample').fill(String(SEQ));
-      await cal.getByLabel('Seed').fill(String(CAL_SEED));
-      await cal.getByRole('button', { name: 'Build calibration set' }).click();
-      await page.locator(`[data-testid=calibration-ready][data-windows="${SAMPLES}"]`).waitFor({ timeout: 240_000 });
-      await page.waitForFunction(
-        () => document.querySelector('[data-testid=pattern-ppl]')?.getAttribute('data-busy') === 'false',
-      );
+      await openLab(page, { backend, samples: SAMPLES, seqLen: SEQ, calSeed: CAL_SEED });
+      expect(await page.getByTestId('model-ready').getAttribute('data-backend')).toBe(backend);
       const search = page.getByRole('region', { name: 'Search' });
       await search.getByLabel('Method').selectOption('random');
       await search.getByLabel('Blocks to remove').fill(String(K));

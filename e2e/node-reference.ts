@@ -9,7 +9,6 @@ import { createWholeModelEvaluator } from '../src/runtime/whole-evaluator';
 import { DEFAULT_CANDIDATES } from '../workers/model-api';
 import {
   runSearch,
-  searchEpps,
   type EppsParams,
   type SearchMethod,
   type SearchParamsByMethod,
@@ -45,24 +44,12 @@ export async function nodePerplexity(onnx: Uint8Array, windows: number[][], drop
 }
 
 /** The lab's EPPS run with these settings and seed, run in Node from start to end without a fault. */
-export async function nodeEpps(
+export function nodeEpps(
   onnx: Uint8Array,
   windows: number[][],
   settings: Omit<SearchSettings, 'method'>,
 ): Promise<SearchResult> {
-  const inspected = await inspectModel(onnx, { name: 'model.onnx' });
-  const runner = await createSplitRunner(inspected, 'wasm');
-  try {
-    const evaluator = createSplitEvaluator(runner, windows);
-    const params = paramsFor({ ...settings, method: 'evo' }) as EppsParams;
-    const run = searchEpps(evaluator, params, { seed: settings.seed });
-    for (;;) {
-      const next = await run.next();
-      if (next.done) return next.value;
-    }
-  } finally {
-    await runner.release();
-  }
+  return nodeSearch(onnx, windows, 'evo', paramsFor({ ...settings, method: 'evo' }) as EppsParams, settings.seed);
 }
 
 /** Any search method run in Node from start to end, on the split evaluator over `windows`. */

@@ -5,7 +5,9 @@
  * this machine. Every function degrades to "nothing saved" where the browser lacks the API.
  */
 import type { Backend } from '../core/env/backend';
-import type { GenerationEvent, SavedSearch, SearchEvent, SearchMethod } from '../core/search';
+import type { GenerationEvent, SavedSearch, SearchEvent } from '../core/search';
+import type { CalibrationSettings } from '../store/calibration-slice';
+import type { SearchSettings } from '../store/search-params';
 import type { CalibrationInfo } from '../../workers/evaluate-api';
 
 export interface SavedRun {
@@ -20,21 +22,13 @@ export interface SavedRun {
   };
   readonly calibration: {
     /** The lab's calibration settings and source kind, restored as they were. */
-    readonly settings: { method: 'ccds' | 'random'; samples: number; seqLen: number; seed: number; clusters: number };
+    readonly settings: CalibrationSettings;
     readonly source: 'builtin' | 'user';
     /** With the chosen windows' token ids: the set is rebuilt from these, exactly. */
     readonly info: CalibrationInfo;
   };
   readonly search: {
-    readonly settings: {
-      method: SearchMethod;
-      k: number;
-      population: number;
-      generations: number;
-      budget: number;
-      seed: number;
-      staged: boolean;
-    };
+    readonly settings: SearchSettings;
     /** The method's own state after its last finished generation or step (plain JSON). */
     readonly state: SavedSearch;
     /** The generation events so far (EPPS), so the charts come back as they were. */

@@ -39,6 +39,9 @@ export interface ModelSlice {
 let loadRequest = 0;
 /** The files of a model opened from files: a fresh worker (after a fault) reloads the model from them. */
 let openedFiles: File[] | null = null;
+/** What the preflight learnt of the GPU adapter that a model load needs (shader-f16 for float16 models). */
+export const adapterFeatures = (s: LabState): AdapterFeatures =>
+  s.preflight?.adapter ? { shaderF16: s.preflight.adapter.shaderF16 } : {};
 export const openedModelFiles = (): File[] | null => openedFiles;
 export const rememberOpenedFiles = (files: File[] | null): void => {
   openedFiles = files;
@@ -63,7 +66,6 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
     const previous = get().model;
     set({ model: { kind: 'loading', progress: null }, predictionError: null });
     const request = ++loadRequest;
-    const adapter = get().preflight?.adapter;
     const res = await start(
       choice.backend,
       // Progress comes through its own message port and may arrive after the result: drop stale ones.
@@ -71,7 +73,7 @@ export const createModelSlice: StateCreator<LabState, [], [], ModelSlice> = (set
         if (request === loadRequest && get().model.kind === 'loading') set({ model: { kind: 'loading', progress: p } });
       }),
       // The worker runs a float16 model on wasm when the adapter has no shader-f16.
-      adapter ? { shaderF16: adapter.shaderF16 } : {},
+      adapterFeatures(get()),
     );
     if (request !== loadRequest) return;
     loadRequest++;

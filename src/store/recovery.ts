@@ -4,6 +4,7 @@ import { Comlink } from '../bridge/model-client';
 import type { CalibrationInfo, LoadedModel, LoadProgress } from '../../workers/evaluate-api';
 import { workerClient } from './client';
 import { DEMO_MODEL } from './model-slice';
+import type { CalibrationSettings } from './calibration-slice';
 
 export interface WorkerSetup {
   readonly source: 'demo' | 'files';
@@ -13,10 +14,7 @@ export interface WorkerSetup {
   /** The model must be this one (a different file is refused). */
   readonly fingerprint: string;
   /** null: no set was ready (a fault before calibration); only the model is loaded again. */
-  readonly calibration: {
-    readonly info: CalibrationInfo;
-    readonly settings: { method: 'ccds' | 'random'; samples: number; seqLen: number; seed: number };
-  } | null;
+  readonly calibration: { readonly info: CalibrationInfo; readonly settings: CalibrationSettings } | null;
   readonly onProgress?: (p: LoadProgress) => void;
 }
 

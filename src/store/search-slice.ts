@@ -15,7 +15,7 @@ import {
   type SearchStream,
 } from '../core/search';
 import { workerClient } from './client';
-import { openedModelFiles, rememberOpenedFiles } from './model-slice';
+import { adapterFeatures, openedModelFiles, rememberOpenedFiles } from './model-slice';
 import { installInWorker } from './recovery';
 import type { LabState } from './index';
 import type { LoadedModel, WorkerResult } from '../../workers/evaluate-api';
@@ -232,7 +232,7 @@ export const createSearchSlice: StateCreator<LabState, [], [], SearchSlice> = (s
           source: saved.model.source,
           files: modelFiles,
           backend: choice.backend,
-          adapter: get().preflight?.adapter ? { shaderF16: get().preflight!.adapter!.shaderF16 } : {},
+          adapter: adapterFeatures(get()),
           fingerprint: saved.model.fingerprint,
           calibration: saved.calibration,
           onProgress: (p) => get().model.kind === 'loading' && set({ model: { kind: 'loading', progress: p } }),

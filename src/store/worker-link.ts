@@ -2,7 +2,7 @@ import type { StoreApi } from 'zustand';
 import { createRemoteEvaluator } from '../bridge/remote-evaluator';
 import type { Fault, Pace, WorkerLink } from '../bridge/resilient-evaluator';
 import { replaceWorker, workerClient, workerEpoch } from './client';
-import { openedModelFiles } from './model-slice';
+import { adapterFeatures, openedModelFiles } from './model-slice';
 import { installInWorker } from './recovery';
 import type { LabState } from './index';
 
@@ -38,7 +38,7 @@ export function createWorkerLink(
         source: get().modelSource ?? 'demo',
         files: openedModelFiles(),
         backend,
-        adapter: get().preflight?.adapter ? { shaderF16: get().preflight!.adapter!.shaderF16 } : {},
+        adapter: adapterFeatures(get()),
         fingerprint: model.model.fingerprint,
         calibration: cal.kind === 'ready' ? { info: cal.info, settings: get().calibrationSettings } : null,
       });
