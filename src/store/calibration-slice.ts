@@ -3,7 +3,7 @@ import { Comlink } from '../bridge/model-client';
 import type { CalibrationInfo, CalibrationProgress, WorkerError, WorkerResult } from '../../workers/evaluate-api';
 import { callResiliently } from '../bridge/resilient-evaluator';
 import { createWorkerLink } from './worker-link';
-import { workerClient } from './client';
+import { workerClient, workerEpoch } from './client';
 import type { LabState } from './index';
 
 export interface CalibrationSettings {
@@ -74,9 +74,11 @@ export const createCalibrationSlice: StateCreator<LabState, [], [], CalibrationS
     // A failed build leaves the worker's set as it was: the lab keeps using it and says why.
     const before = get().calibration;
     const previous = before.kind === 'ready' ? before : null;
+    // A worker replaced meanwhile (after a fault) no longer holds the previous set.
+    const epoch = workerEpoch();
     const fail = (error: WorkerError) =>
       set(
-        previous
+        previous && workerEpoch() === epoch
           ? {
               calibration: previous,
               calibrationError: { ...error, message: `${error.message} The previous calibration set is still in use.` },
@@ -87,7 +89,6 @@ export const createCalibrationSlice: StateCreator<LabState, [], [], CalibrationS
     const user = get().calibrationSource === 'user' ? get().userText : null;
     if (get().calibrationSource === 'user' && !user) {
       fail({ code: 'bad-input', message: 'Paste some text or open a text file first.' });
-      if (previous) await get().scorePattern();
       return;
     }
     const source = user
@@ -116,8 +117,8 @@ export const createCalibrationSlice: StateCreator<LabState, [], [], CalibrationS
     }
     if (request !== calibrationRequest) return;
     calibrationRequest++;
-    if (res.ok) set({ calibration: { kind: 'ready', info: res.value } });
-    else fail(res.error);
-    if (res.ok || previous) await get().scorePattern();
+    if (!res.ok) return fail(res.error);
+    set({ calibration: { kind: 'ready', info: res.value } });
+    await get().scorePattern();
   },
 });
